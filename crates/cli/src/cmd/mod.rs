@@ -1,0 +1,5 @@
+//! One module per command.
+
+pub mod cases;
+pub mod validate;
+// casus:modules

@@ -1,0 +1,30 @@
+//! Domain types for casus: the eighteen [`Factor`]s of the theory, [`FactorValue`]s that may be
+//! known, uncertain or unknown, [`Situation`]s to assess, historical [`Case`]s with their
+//! [`Outcome`], and the [`Assessment`] a model returns.
+//!
+//! This crate holds no I/O, storage or HTTP types; reading files lives in `casus-data`, fitting and
+//! predicting in `casus-model`.
+//!
+//! ```
+//! use casus_core::{Factor, FactorValue, convert_horizon};
+//! let v = FactorValue::known(0.5).unwrap();
+//! assert_eq!(Factor::ProtestScale.describe(v.point().unwrap()), "large");
+//! // A 40% chance within a year is about 12% within 90 days at a constant hazard.
+//! assert!((convert_horizon(0.4, 365, 90) - 0.118).abs() < 0.001);
+//! ```
+
+mod factor;
+mod probability;
+mod situation;
+mod value;
+
+pub use chrono::NaiveDate;
+pub use factor::{Factor, Group, Sign};
+pub use probability::{
+    Assessment, Driver, ModelId, Probability, ProbabilityError, Role, convert_horizon,
+};
+pub use situation::{
+    Case, CountryCode, CountryCodeError, CrisisType, DEFAULT_HORIZON_DAYS, Direction, Evidence,
+    Outcome, Response, Situation, Special,
+};
+pub use value::{FactorMap, FactorValue, FactorValues, Level, LevelError, RangeError};

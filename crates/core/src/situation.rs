@@ -1,0 +1,247 @@
+//! Situations (what an analyst assesses) and historical cases (situations with known outcomes).
+
+use crate::{Factor, FactorValues};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The default horizon: one year from `as_of` (THEORY.md, outcome coding).
+pub const DEFAULT_HORIZON_DAYS: u32 = 365;
+
+/// An ISO 3166-1 alpha-3 code (three upper-case ASCII letters), or `SUN` for the USSR.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct CountryCode(String);
+
+/// A country code that is not three upper-case letters.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "`{code}` is not an ISO 3166-1 alpha-3 code (three upper-case letters, e.g. RUS; SUN for the USSR)"
+)]
+pub struct CountryCodeError {
+    pub code: String,
+}
+
+impl CountryCode {
+    pub fn new(code: &str) -> Result<CountryCode, CountryCodeError> {
+        if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+            Ok(CountryCode(code.to_string()))
+        } else {
+            Err(CountryCodeError {
+                code: code.to_string(),
+            })
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for CountryCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        CountryCode::new(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The kind of crisis in the target state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CrisisType {
+    MassProtest,
+    Revolution,
+    Coup,
+    CivilWar,
+    Secession,
+    InterstateStandoff,
+}
+
+impl CrisisType {
+    pub const ALL: [CrisisType; 6] = [
+        CrisisType::MassProtest,
+        CrisisType::Revolution,
+        CrisisType::Coup,
+        CrisisType::CivilWar,
+        CrisisType::Secession,
+        CrisisType::InterstateStandoff,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            CrisisType::MassProtest => "mass_protest",
+            CrisisType::Revolution => "revolution",
+            CrisisType::Coup => "coup",
+            CrisisType::CivilWar => "civil_war",
+            CrisisType::Secession => "secession",
+            CrisisType::InterstateStandoff => "interstate_standoff",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CrisisType::MassProtest => "mass protest",
+            CrisisType::Revolution => "revolution",
+            CrisisType::Coup => "coup",
+            CrisisType::CivilWar => "civil war",
+            CrisisType::Secession => "secessionist conflict",
+            CrisisType::InterstateStandoff => "standoff with the patron",
+        }
+    }
+}
+
+/// One dated, sourced piece of evidence behind a factor value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub factor: Factor,
+    pub date: NaiveDate,
+    pub text: String,
+    pub source: String,
+}
+
+/// A crisis as an analyst sees it on `as_of`: the input to an assessment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Situation {
+    pub id: String,
+    pub title: String,
+    pub patron: CountryCode,
+    pub target: CountryCode,
+    pub crisis_type: CrisisType,
+    pub as_of: NaiveDate,
+    pub horizon_days: u32,
+    pub factors: FactorValues,
+    pub evidence: Vec<Evidence>,
+}
+
+impl Situation {
+    /// Evidence filed under one factor.
+    pub fn evidence_for(&self, f: Factor) -> impl Iterator<Item = &Evidence> {
+        self.evidence.iter().filter(move |e| e.factor == f)
+    }
+}
+
+/// The patron's strongest action within the horizon: THEORY.md's ladder, weakest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Response {
+    NoAction,
+    Diplomatic,
+    Economic,
+    SecurityAssistance,
+    CovertForce,
+    OvertIntervention,
+    FullInvasion,
+}
+
+impl Response {
+    /// Force means covert force or stronger.
+    pub fn is_force(self) -> bool {
+        self >= Response::CovertForce
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Response::NoAction => "no action",
+            Response::Diplomatic => "diplomatic",
+            Response::Economic => "economic",
+            Response::SecurityAssistance => "security assistance",
+            Response::CovertForce => "covert force",
+            Response::OvertIntervention => "overt intervention",
+            Response::FullInvasion => "full invasion",
+        }
+    }
+}
+
+/// Whom the patron's action was for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    ProIncumbent,
+    AntiIncumbent,
+    None,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    pub response: Response,
+    pub force: bool,
+    pub direction: Direction,
+    pub intervention_date: Option<NaiveDate>,
+    pub summary: String,
+}
+
+/// Special kinds of case that THEORY.md warns differ from the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Special {
+    /// The patron was the occupying power (East Germany 1953).
+    Occupation,
+    /// The target lay inside the patron's own state (Baltic republics 1991).
+    PatronInternal,
+}
+
+/// A historical crisis with coded factors and its outcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Case {
+    /// The situation at the decision point; all factors must be known points.
+    pub situation: Situation,
+    pub crisis_start: NaiveDate,
+    /// One justification per factor, indexed like [`Factor::ALL`].
+    pub why: crate::FactorMap<String>,
+    pub outcome: Outcome,
+    pub sources: Vec<String>,
+    pub uncertain: Vec<Factor>,
+    pub special: Vec<Special>,
+}
+
+impl Case {
+    pub fn id(&self) -> &str {
+        &self.situation.id
+    }
+
+    /// The coded point values. Case files are validated so that every factor is known.
+    pub fn x(&self) -> [f64; Factor::COUNT] {
+        let mut x = [0.0; Factor::COUNT];
+        for (f, v) in self.situation.factors.iter() {
+            x[f.index()] = v.midpoint().unwrap_or(f64::NAN);
+        }
+        x
+    }
+}
+
+impl Serialize for crate::FactorMap<String> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(Factor::COUNT))?;
+        for (f, v) in self.iter() {
+            m.serialize_entry(f.name(), v)?;
+        }
+        m.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn force_starts_at_covert_force() {
+        assert!(!Response::SecurityAssistance.is_force());
+        assert!(Response::CovertForce.is_force());
+        assert!(Response::FullInvasion.is_force());
+    }
+
+    #[test]
+    fn country_codes() {
+        assert!(CountryCode::new("RUS").is_ok());
+        assert!(CountryCode::new("SUN").is_ok());
+        assert!(CountryCode::new("rus").is_err());
+        assert!(CountryCode::new("RU").is_err());
+    }
+}
