@@ -4,6 +4,7 @@
 //! Exit codes: 0 success; 1 a failure inside casus; 2 bad input (a file, a flag or a value).
 
 mod cmd;
+mod model;
 mod output;
 
 use clap::{Parser, Subcommand};
@@ -29,14 +30,55 @@ enum Command {
     Validate(cmd::validate::Args),
     /// List the historical case base.
     Cases(cmd::cases::Args),
+    /// Record, list, resolve and score forecasts: the track record.
+    Forecast(cmd::forecast::Args),
+    /// Serve the web dashboard and JSON API (loopback by default).
+    Serve(cmd::serve::Args),
+    /// Run an Apache Ballista scheduler or executor for distributed event-data queries.
+    #[cfg(feature = "cluster")]
+    Cluster(cmd::cluster::Args),
+    /// Explain an assessment in the article's terms: interests, escalation path, restraints, analogues, signposts, moves.
+    Explain(cmd::explain::Args),
+    /// Apply actors' moves to a situation: single scenarios, grids of combinations, scenario trees.
+    Scenarios(cmd::scenarios::Args),
+    /// Write a self-contained HTML report (with SVG charts) or its Markdown twin.
+    Report(cmd::report::Args),
+    /// Refit the model on the case base and write data/model/casus-model.json.
+    Fit(cmd::fit::Args),
+    /// Score the model and its baselines by leave-one-out (Brier, log loss, AUC, calibration).
+    Evaluate(cmd::evaluate::Args),
+    /// Probability of force within the horizon, with a 90% interval, drivers and restraints.
+    Assess(cmd::assess::Args),
     // casus:commands
 }
 
+/// Let a closed pipe (`casus cases --json | head`) end the process quietly, as other Unix tools do,
+/// instead of panicking on the next write: Rust ignores SIGPIPE by default.
+#[allow(unsafe_code)]
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at start-up, before any thread is spawned; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate(a) => cmd::validate::run(a),
         Command::Cases(a) => cmd::cases::run(a),
+        Command::Forecast(a) => cmd::forecast::run(a),
+        Command::Serve(a) => cmd::serve::run(a),
+        #[cfg(feature = "cluster")]
+        Command::Cluster(a) => cmd::cluster::run(a),
+        Command::Explain(a) => cmd::explain::run(a),
+        Command::Scenarios(a) => cmd::scenarios::run(a),
+        Command::Report(a) => cmd::report::run(a),
+        Command::Fit(a) => cmd::fit::run(a),
+        Command::Evaluate(a) => cmd::evaluate::run(a),
+        Command::Assess(a) => cmd::assess::run(a),
         // casus:dispatch
     };
     match result {

@@ -17,6 +17,7 @@ mod factor;
 mod probability;
 mod situation;
 mod value;
+mod words;
 
 pub use chrono::NaiveDate;
 pub use factor::{Factor, Group, Sign};
@@ -28,3 +29,4 @@ pub use situation::{
     Outcome, Response, Situation, Special,
 };
 pub use value::{FactorMap, FactorValue, FactorValues, Level, LevelError, RangeError};
+pub use words::{Band, ESTIMATIVE_SCALE, country_name, estimative_band, percent};

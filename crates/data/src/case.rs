@@ -5,7 +5,7 @@ use crate::DataError;
 use crate::fields::{Date, Horizon, NonEmpty};
 use crate::situation::{is_blank, read_text};
 use casus_core::{
-    Case, CountryCode, CrisisType, DEFAULT_HORIZON_DAYS, Direction, Factor, FactorMap,
+    Case, CountryCode, CrisisType, DEFAULT_HORIZON_DAYS, Direction, Factor, FactorMap, FactorValue,
     FactorValues, Outcome, Response, Situation, Special,
 };
 use serde::Deserialize;
@@ -65,12 +65,15 @@ pub fn parse_case(path: &Path, src: &str) -> Result<Case, DataError> {
         }
     }
     for (factor, v) in f.factors.get_ref().iter() {
-        if v.point().is_none() {
-            return Err(err(
-                f.factors.span(),
-                format!("factor `{factor}` must be coded as a single value in a case (found {v})"),
-            ));
-        }
+        let problem = match v {
+            FactorValue::Known(_) => continue,
+            FactorValue::Unknown => "is not coded: a case needs all 18 factors",
+            FactorValue::Range { .. } => "must be a single value in a case, not a range",
+        };
+        return Err(err(
+            f.factors.span(),
+            format!("[factors] `{factor}` {problem}"),
+        ));
     }
     let mut why = FactorMap::<String>::default();
     for (key, text) in f.why.get_ref() {

@@ -1,1 +1,62 @@
-//! stub
+//! # casus-events
+//!
+//! Event data (GDELT 1.0/2.0, ICEWS) → normalised Parquet → dyad-day indicators → suggested
+//! evidence for the theory's factors. DataFusion lives in this crate only.
+//!
+//! The main pieces:
+//!
+//! - [`Format`]: the four input layouts, [`Format::detect`] to guess one.
+//! - [`import`] with [`ImportOptions`] → [`ImportReport`]: streaming, parallel import of plain or
+//!   gzip files into `out_dir/month=YYYY-MM/part-*.parquet` (schema [`event_schema`]); bad rows
+//!   are skipped and reported per file ([`BadRows`]).
+//! - [`indicators_sql`] (the one SQL text, also for Ballista), [`indicators`] and
+//!   [`write_indicators`] with an [`IndicatorQuery`]: counts, mentions and Goldstein sums per
+//!   date, source country, target country and [`Family`].
+//! - [`family_signal`] and [`suggest_factors`]: z-scores against a trailing baseline and the
+//!   mapping to factor values (`protest_scale`, `military_signals`, ...), for the monitor.
+//! - [`generate_gdelt1`]: large synthetic GDELT 1.0 files for benchmarks.
+//! - [`codebook`]: the project's own CAMEO codebook and country tables.
+//!
+//! ```no_run
+//! use casus_events::{import, write_indicators, Format, ImportOptions, IndicatorQuery};
+//! use std::path::{Path, PathBuf};
+//!
+//! let report = import(
+//!     Format::Gdelt1,
+//!     &[PathBuf::from("20140301.export.CSV.gz")],
+//!     Path::new("out/events"),
+//!     &ImportOptions::default(),
+//! )?;
+//! println!("{} rows, {} bad", report.rows_written, report.rows_bad);
+//! let q = IndicatorQuery::default().sources(&["RUS"]).targets(&["UKR"]);
+//! write_indicators(Path::new("out/events"), &q, Path::new("out/rus_ukr.csv"))?;
+//! # Ok::<(), casus_events::EventsError>(())
+//! ```
+
+pub mod codebook;
+mod error;
+mod evidence;
+mod format;
+mod generate;
+mod import;
+mod indicators;
+mod input;
+mod parse;
+mod schema;
+
+pub use error::{EventsError, Result};
+pub use evidence::{EvidenceParams, FactorEvidence, FamilySignal, family_signal, suggest_factors};
+pub use format::Format;
+pub use generate::{GenerateOptions, GenerateReport, generate_gdelt1};
+pub use import::{
+    FileReport, ImportOptions, ImportReport, ParquetCompression, Progress, ProgressFn, import,
+};
+pub use indicators::{
+    EVENTS_TABLE, Family, IndicatorQuery, family_case_sql, indicators, indicators_sql,
+    register_events, write_indicators,
+};
+pub use parse::{BadRow, BadRowKind, BadRows};
+pub use schema::{col, event_schema};
+
+/// Re-export of the DataFusion version this crate is built with (for Ballista users and tests).
+pub use datafusion;

@@ -1,0 +1,7 @@
+//! End-to-end tests of the `casus` binary, one module per topic.
+
+#[macro_use]
+mod macros;
+
+mod cases;
+mod validate;

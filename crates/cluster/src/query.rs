@@ -1,0 +1,214 @@
+//! The indicator queries of casus-events, run on a Ballista cluster: the same SQL text
+//! ([`casus_events::indicators_sql`]) over the same table registration
+//! ([`casus_events::register_events`]), so the rows and their order match the embedded run.
+
+use std::fs::{self, File};
+use std::path::Path;
+use std::sync::Arc;
+
+use ballista::prelude::SessionContextExt;
+use casus_events::datafusion::arrow::array::RecordBatch;
+use casus_events::datafusion::arrow::csv::WriterBuilder;
+use casus_events::datafusion::dataframe::DataFrame;
+use casus_events::datafusion::parquet::arrow::ArrowWriter;
+use casus_events::datafusion::prelude::SessionContext;
+use casus_events::{EVENTS_TABLE, IndicatorQuery, indicators_sql, register_events};
+use futures::StreamExt;
+
+use crate::error::{ClusterError, Result};
+
+/// Threads of the client runtime: it only sends the plan and receives the result.
+const CLIENT_THREADS: usize = 2;
+
+/// Check that `url` is `df://HOST:PORT`.
+fn check_url(url: &str) -> Result<()> {
+    let bad = |reason| ClusterError::Url {
+        url: url.to_string(),
+        reason,
+    };
+    let rest = url
+        .strip_prefix("df://")
+        .ok_or_else(|| bad("expected df://HOST:PORT"))?;
+    let (host, port) = rest
+        .rsplit_once(':')
+        .ok_or_else(|| bad("expected df://HOST:PORT (the port is missing)"))?;
+    if host.is_empty() {
+        return Err(bad("the host is missing"));
+    }
+    if port.parse::<u16>().map_or(true, |p| p == 0) {
+        return Err(bad("the port is not a number from 1 to 65535"));
+    }
+    Ok(())
+}
+
+/// Connect to the cluster at `url`, register `events_dir` as the event table exactly as the
+/// embedded run does, and plan the indicator SQL for `query`.
+async fn plan(url: &str, events_dir: &Path, query: &IndicatorQuery) -> Result<DataFrame> {
+    let sql = indicators_sql(query)?;
+    let query_err = |context| {
+        move |source| ClusterError::Query {
+            context,
+            url: url.to_string(),
+            source,
+        }
+    };
+    let ctx = SessionContext::remote(url)
+        .await
+        .map_err(query_err("connecting"))?;
+    register_events(&ctx, EVENTS_TABLE, events_dir).await?;
+    ctx.sql(&sql)
+        .await
+        .map_err(query_err("planning the indicator query"))
+}
+
+fn client_runtime() -> Result<tokio::runtime::Runtime> {
+    crate::node::runtime("client", CLIENT_THREADS)
+}
+
+/// Compute indicators over an imported event directory on the Ballista cluster at `url`
+/// (`df://HOST:PORT`) and return them as record batches: the same columns, rows and order as
+/// [`casus_events::indicators`].
+///
+/// The scheduler and every executor read `events_dir` themselves, so it must be the same path
+/// on every machine (a shared file system); it must also exist where this function runs, which
+/// resolves it to an absolute path. Call from synchronous code.
+pub fn indicators_on_cluster(
+    url: &str,
+    events_dir: &Path,
+    query: &IndicatorQuery,
+) -> Result<Vec<RecordBatch>> {
+    check_url(url)?;
+    client_runtime()?.block_on(async {
+        plan(url, events_dir, query)
+            .await?
+            .collect()
+            .await
+            .map_err(|source| ClusterError::Query {
+                context: "running the indicator query",
+                url: url.to_string(),
+                source,
+            })
+    })
+}
+
+/// Output file kind, chosen by extension (as in casus-events).
+enum OutKind {
+    Csv,
+    Parquet,
+}
+
+/// Compute indicators on the cluster at `url` and write them to `out` — CSV with a header for
+/// `.csv`, Parquet for `.parquet` — in the same format and order as
+/// [`casus_events::write_indicators`]. The file appears only when complete. Returns the number
+/// of rows.
+pub fn write_indicators_on_cluster(
+    url: &str,
+    events_dir: &Path,
+    query: &IndicatorQuery,
+    out: &Path,
+) -> Result<u64> {
+    let kind = match out.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("csv") => OutKind::Csv,
+        Some(e) if e.eq_ignore_ascii_case("parquet") => OutKind::Parquet,
+        _ => {
+            return Err(ClusterError::OutputExtension {
+                path: out.to_path_buf(),
+            });
+        }
+    };
+    check_url(url)?;
+    let tmp = out.with_file_name(format!(
+        ".{}.casus-tmp-{}",
+        out.file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        std::process::id()
+    ));
+    let result = client_runtime()?.block_on(write_to(url, events_dir, query, kind, &tmp, out));
+    match result {
+        Ok(rows) => {
+            fs::rename(&tmp, out).map_err(|source| ClusterError::Write {
+                path: out.to_path_buf(),
+                source,
+            })?;
+            Ok(rows)
+        }
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+async fn write_to(
+    url: &str,
+    events_dir: &Path,
+    query: &IndicatorQuery,
+    kind: OutKind,
+    tmp: &Path,
+    out: &Path,
+) -> Result<u64> {
+    let run_err = |source| ClusterError::Query {
+        context: "running the indicator query",
+        url: url.to_string(),
+        source,
+    };
+    let df = plan(url, events_dir, query).await?;
+    let schema = Arc::new(df.schema().as_arrow().clone());
+    let mut stream = df.execute_stream().await.map_err(run_err)?;
+    let file = File::create(tmp).map_err(|source| ClusterError::Write {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    let mut rows = 0u64;
+    match kind {
+        OutKind::Csv => {
+            let mut w = WriterBuilder::new()
+                .with_header(true)
+                .build(std::io::BufWriter::new(file));
+            while let Some(batch) = stream.next().await {
+                let batch = batch.map_err(run_err)?;
+                rows += batch.num_rows() as u64;
+                w.write(&batch).map_err(|source| ClusterError::Csv {
+                    path: out.to_path_buf(),
+                    source,
+                })?;
+            }
+            w.into_inner()
+                .into_inner()
+                .map_err(|e| ClusterError::Write {
+                    path: out.to_path_buf(),
+                    source: e.into_error(),
+                })?;
+        }
+        OutKind::Parquet => {
+            let parquet_err = |source| ClusterError::Parquet {
+                path: out.to_path_buf(),
+                source,
+            };
+            let mut w = ArrowWriter::try_new(file, schema, None).map_err(parquet_err)?;
+            while let Some(batch) = stream.next().await {
+                let batch = batch.map_err(run_err)?;
+                rows += batch.num_rows() as u64;
+                w.write(&batch).map_err(parquet_err)?;
+            }
+            w.close().map_err(parquet_err)?;
+        }
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_url;
+
+    #[test]
+    fn cluster_urls_are_checked() {
+        assert!(check_url("df://127.0.0.1:50050").is_ok());
+        assert!(check_url("df://scheduler.example:50050").is_ok());
+        assert!(check_url("http://127.0.0.1:50050").is_err());
+        assert!(check_url("df://127.0.0.1").is_err());
+        assert!(check_url("df://:50050").is_err());
+        assert!(check_url("df://host:0").is_err());
+        assert!(check_url("df://host:port").is_err());
+    }
+}

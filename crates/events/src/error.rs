@@ -1,0 +1,109 @@
+//! The crate's one error type.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in casus-events.
+///
+/// Rows that cannot be parsed are *not* errors: they are skipped and counted in
+/// [`crate::BadRows`]. An error means a whole file, directory or query failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EventsError {
+    /// An input file could not be opened or read (including a corrupt gzip stream).
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The input file.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// An output file or directory could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file or directory being written.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// The output directory exists and overwriting was not asked for.
+    #[error("output directory {path} already exists (use overwrite to replace it)")]
+    OutputExists {
+        /// The existing directory.
+        path: PathBuf,
+    },
+    /// No input files were given.
+    #[error("no input files given")]
+    NoInputs,
+    /// A format name was not recognised.
+    #[error("unknown event format {name:?} (expected gdelt1, gdelt2, icews or icews-quad)")]
+    UnknownFormat {
+        /// The name given.
+        name: String,
+    },
+    /// The format of a file could not be detected from its first line.
+    #[error("cannot detect the event format of {path}: {reason}")]
+    Detect {
+        /// The file.
+        path: PathBuf,
+        /// Why detection failed.
+        reason: String,
+    },
+    /// A query parameter is invalid (e.g. a country code that is not three letters).
+    #[error("invalid query parameter {name}: {value:?} ({reason})")]
+    InvalidQuery {
+        /// The parameter.
+        name: &'static str,
+        /// The value given.
+        value: String,
+        /// Why it is invalid.
+        reason: &'static str,
+    },
+    /// An output file name has an extension other than .csv or .parquet.
+    #[error("unsupported output extension for {path} (expected .csv or .parquet)")]
+    OutputExtension {
+        /// The output path.
+        path: PathBuf,
+    },
+    /// Arrow failed to build or write a batch.
+    #[error("arrow error while {context}: {source}")]
+    Arrow {
+        /// What was being done.
+        context: &'static str,
+        /// The underlying error.
+        source: datafusion::arrow::error::ArrowError,
+    },
+    /// Parquet failed to encode a file.
+    #[error("parquet error writing {path}: {source}")]
+    Parquet {
+        /// The file being written.
+        path: PathBuf,
+        /// The underlying error.
+        source: datafusion::parquet::errors::ParquetError,
+    },
+    /// DataFusion failed to plan or run a query.
+    #[error("query failed while {context}: {source}")]
+    Query {
+        /// What was being done.
+        context: &'static str,
+        /// The underlying error.
+        source: Box<datafusion::error::DataFusionError>,
+    },
+    /// A worker thread panicked.
+    #[error("a worker thread panicked during {stage}")]
+    WorkerPanicked {
+        /// The stage that was running.
+        stage: &'static str,
+    },
+}
+
+/// Shorthand for results in this crate.
+pub type Result<T, E = EventsError> = std::result::Result<T, E>;
+
+impl EventsError {
+    pub(crate) fn query(context: &'static str, source: datafusion::error::DataFusionError) -> Self {
+        EventsError::Query {
+            context,
+            source: Box::new(source),
+        }
+    }
+}

@@ -1,0 +1,490 @@
+//! Dyad-day indicators: event counts and Goldstein sums per indicator family, computed with SQL
+//! over the imported Parquet in DataFusion.
+//!
+//! The SQL text comes from one function, [`indicators_sql`], so that the same query can run on an
+//! Apache Ballista cluster: register the event directory there as a table named [`EVENTS_TABLE`]
+//! with the `month` partition column (see [`register_events`]) and run the same string.
+
+use std::fmt;
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::datasource::file_format::parquet::ParquetFormat;
+use datafusion::datasource::listing::ListingOptions;
+use datafusion::parquet::arrow::ArrowWriter;
+use datafusion::prelude::{SessionConfig, SessionContext};
+use futures::StreamExt;
+use serde::Serialize;
+
+use crate::error::{EventsError, Result};
+use crate::schema::event_schema;
+
+/// The table name the indicator SQL reads from.
+pub const EVENTS_TABLE: &str = "events";
+
+/// Indicator families: groups of CAMEO codes that stand for one of THEORY.md's signals.
+///
+/// Families are disjoint: an event belongs to the first family, in the order below, whose rule
+/// matches (see [`Family::sql_condition`]). The order puts the most severe reading first, so a
+/// killing is never counted as mere repression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    /// Root 20, unconventional mass violence (mass killings 202, ethnic cleansing 203, mass
+    /// expulsion 201, WMD 204): THEORY.md's `mass_killings`.
+    MassViolence,
+    /// Roots 18 (assault, bombings, assassinations) and 19 (fighting, occupation, blockade): the
+    /// `armed_violence` ladder from riots to war.
+    ArmedViolence,
+    /// 172x administrative sanctions (curfews, bans, martial law), 173 arrests, 174 expulsions,
+    /// 175 violent repression: the regime's coercion behind `repression_failed`.
+    Repression,
+    /// Root 15, exhibit force posture (150 demonstrate power, 151/152 raise alert, 153/154
+    /// mobilise police or armed forces): the patron's `military_signals`.
+    ForcePosture,
+    /// Root 14, protest (demonstrations, hunger strikes, strikes, blockades, riots):
+    /// `protest_scale`.
+    Protest,
+    /// Root 13, threaten (including 138x threats of force and 139 ultimatums): `military_signals`
+    /// when the patron threatens the target or its partners.
+    Threat,
+    /// 112x accuse (crime, human-rights abuses, aggression, war crimes, espionage/treason). CAMEO
+    /// has no "foreign meddling" code; the article's "talk of foreign meddling" is coded as
+    /// accusations (1125 espionage/treason and 1123 aggression most directly, but most
+    /// sources land in the generic 112), so the family is all of 112x, read on the
+    /// patron → rival-bloc dyad.
+    Accusation,
+    /// Support for the opposition: 113 rally opposition against (a government), and diplomatic
+    /// cooperation, material cooperation and aid (roots 05–07) aimed at opposition, rebel or
+    /// separatist actors (OPP, REB, SEP, INS). Read on rival-bloc → target dyads:
+    /// `rival_support`.
+    RivalSupport,
+    /// Patron–incumbent cooperation: intent to cooperate (03), visits and negotiation
+    /// (042, 043, 046), diplomatic and material cooperation and aid (05–07) to actors that are not
+    /// opposition. Plain consultation (040, 041, 044) is left out as too common to signal.
+    Cooperation,
+}
+
+impl Family {
+    /// All families, in precedence order.
+    pub const ALL: [Family; 9] = [
+        Family::MassViolence,
+        Family::ArmedViolence,
+        Family::Repression,
+        Family::ForcePosture,
+        Family::Protest,
+        Family::Threat,
+        Family::Accusation,
+        Family::RivalSupport,
+        Family::Cooperation,
+    ];
+
+    /// The family's name in the SQL output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::MassViolence => "mass_violence",
+            Family::ArmedViolence => "armed_violence",
+            Family::Repression => "repression",
+            Family::ForcePosture => "force_posture",
+            Family::Protest => "protest",
+            Family::Threat => "threat",
+            Family::Accusation => "accusation",
+            Family::RivalSupport => "rival_support",
+            Family::Cooperation => "cooperation",
+        }
+    }
+
+    /// The SQL condition over the event table's columns that puts an event in this family
+    /// (given that no earlier family matched).
+    pub fn sql_condition(self) -> &'static str {
+        match self {
+            Family::MassViolence => "root_code = 20",
+            Family::ArmedViolence => "root_code IN (18, 19)",
+            Family::Repression => {
+                "event_code IN ('172', '1721', '1722', '1723', '1724', '173', '174', '175')"
+            }
+            Family::ForcePosture => "root_code = 15",
+            Family::Protest => "root_code = 14",
+            Family::Threat => "root_code = 13",
+            Family::Accusation => "event_code IN ('112', '1121', '1122', '1123', '1124', '1125')",
+            Family::RivalSupport => {
+                "(event_code = '113' OR (root_code IN (5, 6, 7) \
+                 AND target_type IN ('OPP', 'REB', 'SEP', 'INS')))"
+            }
+            Family::Cooperation => {
+                "(root_code IN (3, 5, 6, 7) OR event_code IN ('042', '043', '046'))"
+            }
+        }
+    }
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Family {
+    type Err = EventsError;
+
+    fn from_str(s: &str) -> Result<Self> {
+        Family::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| EventsError::InvalidQuery {
+                name: "family",
+                value: s.to_string(),
+                reason: "not a family name",
+            })
+    }
+}
+
+/// The SQL `CASE` expression that names an event's family (NULL for events in none).
+pub fn family_case_sql() -> String {
+    let mut s = String::from("CASE");
+    for f in Family::ALL {
+        s.push_str(&format!(
+            "\n      WHEN {} THEN '{}'",
+            f.sql_condition(),
+            f.name()
+        ));
+    }
+    s.push_str("\n    END");
+    s
+}
+
+/// Which dyad-days to compute. All filters are optional; empty lists mean "any".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IndicatorQuery {
+    /// First day included, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// Last day included, `YYYY-MM-DD`.
+    pub to: Option<String>,
+    /// Source countries (ISO3) to keep.
+    pub sources: Vec<String>,
+    /// Target countries (ISO3) to keep.
+    pub targets: Vec<String>,
+    /// Families to keep.
+    pub families: Vec<Family>,
+}
+
+impl IndicatorQuery {
+    /// Keep days from `from` (`YYYY-MM-DD`) on.
+    pub fn from(mut self, day: &str) -> Self {
+        self.from = Some(day.to_string());
+        self
+    }
+    /// Keep days up to and including `to` (`YYYY-MM-DD`).
+    pub fn to(mut self, day: &str) -> Self {
+        self.to = Some(day.to_string());
+        self
+    }
+    /// Keep these source countries.
+    pub fn sources<S: AsRef<str>>(mut self, iso3: &[S]) -> Self {
+        self.sources = iso3.iter().map(|s| s.as_ref().to_string()).collect();
+        self
+    }
+    /// Keep these target countries.
+    pub fn targets<S: AsRef<str>>(mut self, iso3: &[S]) -> Self {
+        self.targets = iso3.iter().map(|s| s.as_ref().to_string()).collect();
+        self
+    }
+    /// Keep these families.
+    pub fn families(mut self, families: &[Family]) -> Self {
+        self.families = families.to_vec();
+        self
+    }
+
+    fn validate(&self) -> Result<()> {
+        for (name, day) in [("from", &self.from), ("to", &self.to)] {
+            if let Some(d) = day
+                && crate::parse::parse_date(d.as_bytes()).is_none_or(|_| d.len() != 10)
+            {
+                return Err(EventsError::InvalidQuery {
+                    name,
+                    value: d.clone(),
+                    reason: "expected a date YYYY-MM-DD",
+                });
+            }
+        }
+        for (name, list) in [("sources", &self.sources), ("targets", &self.targets)] {
+            if let Some(bad) = list
+                .iter()
+                .find(|c| c.len() != 3 || !c.bytes().all(|b| b.is_ascii_uppercase()))
+            {
+                return Err(EventsError::InvalidQuery {
+                    name,
+                    value: bad.clone(),
+                    reason: "expected an ISO3 code of three capital letters",
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn quoted_list(items: impl IntoIterator<Item = String>) -> String {
+    items
+        .into_iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The indicator SQL for `query`, over the table [`EVENTS_TABLE`] with the event schema plus the
+/// `month` partition column (`YYYY-MM`, used only to prune files).
+///
+/// Output columns: `date` (DATE), `source_country`, `target_country` (ISO3, NULL when unknown),
+/// `family`, `events` (count), `mentions` (sum), `goldstein_sum` (sum, exact in tenths: values are
+/// summed as integers of tenths so that the result does not depend on the order of summation;
+/// the ±0.25 before the cast gives the same integer whether an engine's float-to-integer cast
+/// truncates, like DataFusion's, or rounds, like DuckDB's).
+///
+/// The text uses only portable SQL (CASE, IN, CAST, COUNT, SUM, DATE literals, NULLS FIRST):
+/// DataFusion, Ballista and DuckDB run it unchanged.
+/// Rows are ordered by all four keys, NULLs first, so two runs compare line by line.
+pub fn indicators_sql(query: &IndicatorQuery) -> Result<String> {
+    query.validate()?;
+    let mut filters = Vec::new();
+    if let Some(from) = &query.from {
+        filters.push(format!("date >= DATE '{from}'"));
+        filters.push(format!("month >= '{}'", &from[..7]));
+    }
+    if let Some(to) = &query.to {
+        filters.push(format!("date <= DATE '{to}'"));
+        filters.push(format!("month <= '{}'", &to[..7]));
+    }
+    if !query.sources.is_empty() {
+        filters.push(format!(
+            "source_country IN ({})",
+            quoted_list(query.sources.iter().cloned())
+        ));
+    }
+    if !query.targets.is_empty() {
+        filters.push(format!(
+            "target_country IN ({})",
+            quoted_list(query.targets.iter().cloned())
+        ));
+    }
+    let inner_where = if filters.is_empty() {
+        String::new()
+    } else {
+        format!("\n  WHERE {}", filters.join("\n    AND "))
+    };
+    let family_filter = if query.families.is_empty() {
+        "family IS NOT NULL".to_string()
+    } else {
+        format!(
+            "family IN ({})",
+            quoted_list(query.families.iter().map(|f| f.name().to_string()))
+        )
+    };
+    Ok(format!(
+        "SELECT date, source_country, target_country, family,
+  COUNT(*) AS events,
+  SUM(CAST(mentions AS BIGINT)) AS mentions,
+  CAST(SUM(goldstein_tenths) AS DOUBLE) / 10.0 AS goldstein_sum
+FROM (
+  SELECT date, source_country, target_country, mentions,
+    CASE WHEN goldstein >= 0 THEN CAST(goldstein * 10 + 0.25 AS BIGINT)
+         ELSE CAST(goldstein * 10 - 0.25 AS BIGINT) END AS goldstein_tenths,
+    {case} AS family
+  FROM {table}{inner_where}
+) classified
+WHERE {family_filter}
+GROUP BY date, source_country, target_country, family
+ORDER BY date, source_country NULLS FIRST, target_country NULLS FIRST, family",
+        case = family_case_sql(),
+        table = EVENTS_TABLE,
+    ))
+}
+
+/// Register an imported event directory as table `name` on a DataFusion (or Ballista) context,
+/// with the `month` partition column.
+pub async fn register_events(ctx: &SessionContext, name: &str, events_dir: &Path) -> Result<()> {
+    let mut url = events_dir
+        .canonicalize()
+        .map_err(|source| EventsError::Read {
+            path: events_dir.to_path_buf(),
+            source,
+        })?
+        .to_string_lossy()
+        .into_owned();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    let options = ListingOptions::new(Arc::new(ParquetFormat::default()))
+        .with_file_extension(".parquet")
+        .with_table_partition_cols(vec![("month".to_string(), DataType::Utf8)]);
+    ctx.register_listing_table(name, url, options, Some(event_schema()), None)
+        .await
+        .map_err(|e| EventsError::query("registering the event table", e))
+}
+
+fn runtime(threads: usize) -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads.max(1))
+        .enable_all()
+        .build()
+        .map_err(|source| EventsError::Write {
+            path: PathBuf::from("<tokio runtime>"),
+            source,
+        })
+}
+
+fn context(threads: usize) -> SessionContext {
+    SessionContext::new_with_config(SessionConfig::new().with_target_partitions(threads.max(1)))
+}
+
+fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Compute indicators over an imported event directory and return them as record batches.
+pub fn indicators(events_dir: &Path, query: &IndicatorQuery) -> Result<Vec<RecordBatch>> {
+    let sql = indicators_sql(query)?;
+    let threads = default_threads();
+    runtime(threads)?.block_on(async {
+        let ctx = context(threads);
+        register_events(&ctx, EVENTS_TABLE, events_dir).await?;
+        let df = ctx
+            .sql(&sql)
+            .await
+            .map_err(|e| EventsError::query("planning the indicator query", e))?;
+        df.collect()
+            .await
+            .map_err(|e| EventsError::query("running the indicator query", e))
+    })
+}
+
+/// Output file kind, chosen by extension.
+enum OutKind {
+    Csv,
+    Parquet,
+}
+
+/// Compute indicators and write them to `out` — CSV for `.csv`, Parquet for `.parquet` —
+/// streaming the result. The file appears only when complete. Returns the number of rows.
+pub fn write_indicators(events_dir: &Path, query: &IndicatorQuery, out: &Path) -> Result<u64> {
+    let kind = match out.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("csv") => OutKind::Csv,
+        Some(e) if e.eq_ignore_ascii_case("parquet") => OutKind::Parquet,
+        _ => {
+            return Err(EventsError::OutputExtension {
+                path: out.to_path_buf(),
+            });
+        }
+    };
+    let sql = indicators_sql(query)?;
+    let threads = default_threads();
+    let tmp = out.with_file_name(format!(
+        ".{}.casus-tmp-{}",
+        out.file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        std::process::id()
+    ));
+    let write_err = |source| EventsError::Write {
+        path: out.to_path_buf(),
+        source,
+    };
+    let result = runtime(threads)?.block_on(async {
+        let ctx = context(threads);
+        register_events(&ctx, EVENTS_TABLE, events_dir).await?;
+        let df = ctx
+            .sql(&sql)
+            .await
+            .map_err(|e| EventsError::query("planning the indicator query", e))?;
+        let schema = Arc::new(df.schema().as_arrow().clone());
+        let mut stream = df
+            .execute_stream()
+            .await
+            .map_err(|e| EventsError::query("running the indicator query", e))?;
+        let file = File::create(&tmp).map_err(write_err)?;
+        let mut rows = 0u64;
+        match kind {
+            OutKind::Csv => {
+                let mut w = datafusion::arrow::csv::WriterBuilder::new()
+                    .with_header(true)
+                    .build(std::io::BufWriter::new(file));
+                while let Some(batch) = stream.next().await {
+                    let batch =
+                        batch.map_err(|e| EventsError::query("running the indicator query", e))?;
+                    rows += batch.num_rows() as u64;
+                    w.write(&batch).map_err(|source| EventsError::Arrow {
+                        context: "writing indicator CSV",
+                        source,
+                    })?;
+                }
+                let inner = w.into_inner();
+                inner.into_inner().map_err(|e| write_err(e.into_error()))?;
+            }
+            OutKind::Parquet => {
+                let parquet_err = |source| EventsError::Parquet {
+                    path: out.to_path_buf(),
+                    source,
+                };
+                let mut w = ArrowWriter::try_new(file, schema, None).map_err(parquet_err)?;
+                while let Some(batch) = stream.next().await {
+                    let batch =
+                        batch.map_err(|e| EventsError::query("running the indicator query", e))?;
+                    rows += batch.num_rows() as u64;
+                    w.write(&batch).map_err(parquet_err)?;
+                }
+                w.close().map_err(parquet_err)?;
+            }
+        }
+        Ok(rows)
+    });
+    match result {
+        Ok(rows) => {
+            fs::rename(&tmp, out).map_err(write_err)?;
+            Ok(rows)
+        }
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sql_has_filters_and_stable_order() {
+        let q = IndicatorQuery::default()
+            .from("2014-01-01")
+            .to("2014-03-31")
+            .sources(&["RUS"])
+            .targets(&["UKR"])
+            .families(&[Family::Threat, Family::ForcePosture]);
+        let sql = indicators_sql(&q).unwrap();
+        assert!(sql.contains("date >= DATE '2014-01-01'"));
+        assert!(sql.contains("month <= '2014-03'"));
+        assert!(sql.contains("source_country IN ('RUS')"));
+        assert!(sql.contains("family IN ('threat', 'force_posture')"));
+        assert!(sql.contains("ORDER BY date, source_country NULLS FIRST"));
+    }
+
+    #[test]
+    fn bad_query_values_are_rejected() {
+        let bad = IndicatorQuery::default().sources(&["RUS'; DROP"]);
+        assert!(indicators_sql(&bad).is_err());
+        assert!(indicators_sql(&IndicatorQuery::default().from("2014-1-1")).is_err());
+        assert!("nonsense".parse::<Family>().is_err());
+        assert_eq!("protest".parse::<Family>().unwrap(), Family::Protest);
+    }
+
+    #[test]
+    fn case_lists_families_in_precedence_order() {
+        let case = family_case_sql();
+        let pos = |f: Family| case.find(&format!("'{}'", f.name())).unwrap();
+        assert!(pos(Family::MassViolence) < pos(Family::ArmedViolence));
+        assert!(pos(Family::RivalSupport) < pos(Family::Cooperation));
+    }
+}

@@ -1,0 +1,475 @@
+//! Parsing chunks of lines into normalised events, one function per layout.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::codebook::{
+    self, actor_type_from_sectors, cameo_country_bytes_to_iso3, cameo_event, country_name_to_iso3,
+    fips_bytes_to_iso3, parse_actor, quad_class_of_root,
+};
+use crate::format::Format;
+use crate::input::Chunk;
+use crate::schema::{EventColumns, EventRow};
+
+/// Why a row was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BadRowKind {
+    /// The row has the wrong number of tab-separated columns.
+    ColumnCount {
+        /// Columns found.
+        found: usize,
+        /// Columns the format needs.
+        expected: &'static str,
+    },
+    /// The event date is missing or not a valid calendar date.
+    BadDate,
+    /// The line is not valid UTF-8.
+    InvalidUtf8,
+    /// The file's last line ends without a newline and is incomplete.
+    Truncated,
+    /// A required field could not be read.
+    BadField {
+        /// The field's name in the source layout.
+        field: &'static str,
+    },
+}
+
+impl BadRowKind {
+    /// A short stable label, used as the key of per-kind counts.
+    pub fn label(&self) -> &'static str {
+        match self {
+            BadRowKind::ColumnCount { .. } => "column_count",
+            BadRowKind::BadDate => "bad_date",
+            BadRowKind::InvalidUtf8 => "invalid_utf8",
+            BadRowKind::Truncated => "truncated",
+            BadRowKind::BadField { .. } => "bad_field",
+        }
+    }
+}
+
+impl fmt::Display for BadRowKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BadRowKind::ColumnCount { found, expected } => {
+                write!(f, "{found} columns, expected {expected}")
+            }
+            BadRowKind::BadDate => f.write_str("bad date"),
+            BadRowKind::InvalidUtf8 => f.write_str("invalid UTF-8"),
+            BadRowKind::Truncated => f.write_str("truncated last line"),
+            BadRowKind::BadField { field } => write!(f, "unreadable {field}"),
+        }
+    }
+}
+
+/// One skipped row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct BadRow {
+    /// 1-based line number in the (decompressed) file.
+    pub line: u64,
+    /// Why it was skipped.
+    pub kind: BadRowKind,
+}
+
+/// Skipped rows of one file: the total, counts per kind and the first few line numbers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BadRows {
+    /// How many rows were skipped.
+    pub total: u64,
+    /// Counts per [`BadRowKind::label`].
+    pub by_kind: BTreeMap<&'static str, u64>,
+    /// The first rows skipped, in line order (at most the `max_reported` given on import).
+    pub first: Vec<BadRow>,
+}
+
+impl BadRows {
+    pub(crate) fn record(&mut self, line: u64, kind: BadRowKind, keep: usize) {
+        self.total += 1;
+        *self.by_kind.entry(kind.label()).or_default() += 1;
+        if self.first.len() < keep {
+            self.first.push(BadRow { line, kind });
+        }
+    }
+
+    /// Merge another chunk's bad rows, keeping the `keep` lowest line numbers.
+    pub(crate) fn merge(&mut self, other: BadRows, keep: usize) {
+        self.total += other.total;
+        for (k, n) in other.by_kind {
+            *self.by_kind.entry(k).or_default() += n;
+        }
+        self.first.extend(other.first);
+        self.first.sort();
+        self.first.truncate(keep);
+    }
+}
+
+/// What one chunk parsed into.
+pub(crate) struct ChunkOutput {
+    pub file: usize,
+    /// Events per month key (`year * 12 + month - 1`).
+    pub months: BTreeMap<i32, EventColumns>,
+    pub rows_ok: u64,
+    pub bad: BadRows,
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub(crate) fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = (y - era * 400) as u32;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe as i32 - 719_468
+}
+
+/// The civil date of a day number (inverse of [`days_from_civil`]).
+pub(crate) fn civil_from_days(z: i32) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = (z - era * 146_097) as u32;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe as i32 + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn digits(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0')))
+}
+
+/// Parse `YYYYMMDD` or `YYYY-MM-DD` (years 1800..=2199) into (day number, month key).
+pub(crate) fn parse_date(s: &[u8]) -> Option<(i32, i32)> {
+    let (y, m, d) = match s.len() {
+        8 => (digits(&s[0..4])?, digits(&s[4..6])?, digits(&s[6..8])?),
+        10 if s[4] == b'-' && s[7] == b'-' => {
+            (digits(&s[0..4])?, digits(&s[5..7])?, digits(&s[8..10])?)
+        }
+        _ => return None,
+    };
+    if !(1800..=2199).contains(&y) || !(1..=12).contains(&m) || d == 0 {
+        return None;
+    }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days_in_month = match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if d > days_in_month {
+        return None;
+    }
+    let y = y as i32;
+    Some((days_from_civil(y, m, d), y * 12 + m as i32 - 1))
+}
+
+/// "YYYY-MM" of a month key.
+pub(crate) fn month_label(key: i32) -> String {
+    format!("{:04}-{:02}", key.div_euclid(12), key.rem_euclid(12) + 1)
+}
+
+const MAX_FIELDS: usize = 64;
+
+/// Split a line at tabs into `out`; returns the number of fields (which may exceed
+/// `MAX_FIELDS`, in which case only the first `MAX_FIELDS` are stored).
+fn split_tabs<'a>(line: &'a str, out: &mut [&'a str; MAX_FIELDS]) -> usize {
+    let mut n = 0;
+    let mut start = 0;
+    for i in memchr::memchr_iter(b'\t', line.as_bytes()) {
+        if n < MAX_FIELDS {
+            out[n] = &line[start..i];
+        }
+        n += 1;
+        start = i + 1;
+    }
+    if n < MAX_FIELDS {
+        out[n] = &line[start..];
+    }
+    n + 1
+}
+
+/// A CAMEO actor type field: three capital letters, else nothing.
+fn type_code(s: &str) -> Option<&str> {
+    if s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase()) {
+        Some(s)
+    } else {
+        None
+    }
+}
+
+/// Check a CAMEO event code (2–4 digits, root 01..20) and return its root.
+fn event_root(code: &str) -> Option<i8> {
+    let b = code.as_bytes();
+    if !(2..=4).contains(&b.len()) || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let root = (b[0] - b'0') * 10 + (b[1] - b'0');
+    quad_class_of_root(root).map(|_| root as i8)
+}
+
+/// ICEWS sometimes loses the leading zero ("40" for "040"); find the codebook's spelling.
+fn icews_code(code: &str) -> Option<&'static str> {
+    let code = code.trim();
+    if let Some(e) = cameo_event(code) {
+        return Some(e.code);
+    }
+    if code.len() < 4 {
+        return cameo_event(&format!("0{code}")).map(|e| e.code);
+    }
+    None
+}
+
+type RowResult<'a> = Result<(EventRow<'a>, i32), BadRowKind>;
+
+fn gdelt_row<'a>(f: &[&'a str; MAX_FIELDS], action_geo: usize) -> RowResult<'a> {
+    let (date, month) = parse_date(f[1].as_bytes()).ok_or(BadRowKind::BadDate)?;
+    let event_code = f[26];
+    let root = event_root(event_code).ok_or(BadRowKind::BadField { field: "EventCode" })?;
+    let quad = quad_class_of_root(root as u8).unwrap_or(0) as i8;
+    let goldstein = if f[30].is_empty() {
+        cameo_event(event_code).map(|e| e.goldstein)
+    } else {
+        f[30].parse::<f32>().ok().filter(|g| g.is_finite())
+    }
+    .ok_or(BadRowKind::BadField {
+        field: "GoldsteinScale",
+    })?;
+    let mentions = if f[31].is_empty() {
+        1
+    } else {
+        f[31].parse::<i32>().map_err(|_| BadRowKind::BadField {
+            field: "NumMentions",
+        })?
+    };
+    Ok((
+        EventRow {
+            date,
+            source_country: cameo_country_bytes_to_iso3(f[7].as_bytes()),
+            source_type: type_code(f[12]),
+            target_country: cameo_country_bytes_to_iso3(f[17].as_bytes()),
+            target_type: type_code(f[22]),
+            event_code,
+            root,
+            quad,
+            goldstein,
+            mentions,
+            location_country: fips_bytes_to_iso3(f[action_geo].as_bytes()),
+        },
+        month,
+    ))
+}
+
+fn icews_raw_row<'a>(f: &[&'a str; MAX_FIELDS]) -> RowResult<'a> {
+    let (date, month) = parse_date(f[1].trim().as_bytes()).ok_or(BadRowKind::BadDate)?;
+    let code = icews_code(f[6]).ok_or(BadRowKind::BadField {
+        field: "CAMEO Code",
+    })?;
+    let ev = cameo_event(code).expect("icews_code returns codebook codes");
+    let goldstein = match f[7].trim() {
+        "" => ev.goldstein,
+        s => s
+            .parse::<f32>()
+            .ok()
+            .filter(|g| g.is_finite())
+            .ok_or(BadRowKind::BadField { field: "Intensity" })?,
+    };
+    let source = parse_actor(f[2]);
+    let target = parse_actor(f[8]);
+    Ok((
+        EventRow {
+            date,
+            source_country: country_name_to_iso3(f[4]).or(source.country),
+            source_type: actor_type_from_sectors(f[3]).or(source.actor_type),
+            target_country: country_name_to_iso3(f[10]).or(target.country),
+            target_type: actor_type_from_sectors(f[9]).or(target.actor_type),
+            event_code: code,
+            root: ev.root as i8,
+            quad: ev.quad_class as i8,
+            goldstein,
+            mentions: 1,
+            location_country: country_name_to_iso3(f[17]),
+        },
+        month,
+    ))
+}
+
+fn icews_quad_row<'a>(f: &[&'a str; MAX_FIELDS]) -> RowResult<'a> {
+    let (date, month) = parse_date(f[3].trim().as_bytes()).ok_or(BadRowKind::BadDate)?;
+    let code = codebook::cameo_code_for_name(f[1]).ok_or(BadRowKind::BadField {
+        field: "event text",
+    })?;
+    let ev = cameo_event(code).expect("names map to codebook codes");
+    let source = parse_actor(f[0]);
+    let target = parse_actor(f[2]);
+    Ok((
+        EventRow {
+            date,
+            source_country: source.country,
+            source_type: source.actor_type,
+            target_country: target.country,
+            target_type: target.actor_type,
+            event_code: ev.code,
+            root: ev.root as i8,
+            quad: ev.quad_class as i8,
+            goldstein: ev.goldstein,
+            mentions: 1,
+            location_country: None,
+        },
+        month,
+    ))
+}
+
+fn is_header(format: Format, f: &[&str; MAX_FIELDS]) -> bool {
+    match format {
+        Format::Gdelt1 | Format::Gdelt2 => !f[0].bytes().all(|b| b.is_ascii_digit()),
+        Format::IcewsRaw => f[0] == "Event ID",
+        Format::IcewsQuad => false,
+    }
+}
+
+/// Parse one chunk. `max_reported` bounds the bad-row line numbers kept.
+pub(crate) fn parse_chunk(format: Format, chunk: &Chunk, max_reported: usize) -> ChunkOutput {
+    let mut out = ChunkOutput {
+        file: chunk.file,
+        months: BTreeMap::new(),
+        rows_ok: 0,
+        bad: BadRows::default(),
+    };
+    let data = &chunk.data[..];
+    let ends_with_newline = data.last() == Some(&b'\n');
+    let mut fields: [&str; MAX_FIELDS] = [""; MAX_FIELDS];
+    let mut line_no = chunk.first_line;
+    let mut start = 0;
+    // Rows spread over months: start small per month and let the builders grow.
+    let capacity = (data.len() / 300).clamp(64, 4096);
+    while start < data.len() {
+        let end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i);
+        let is_unterminated = end == data.len() && !ends_with_newline && chunk.is_last;
+        let mut raw = &data[start..end];
+        start = end + 1;
+        let this_line = line_no;
+        line_no += 1;
+        if let [rest @ .., b'\r'] = raw {
+            raw = rest;
+        }
+        if raw.is_empty() {
+            continue;
+        }
+        let Ok(line) = std::str::from_utf8(raw) else {
+            let kind = if is_unterminated {
+                BadRowKind::Truncated
+            } else {
+                BadRowKind::InvalidUtf8
+            };
+            out.bad.record(this_line, kind, max_reported);
+            continue;
+        };
+        let n = split_tabs(line, &mut fields);
+        if this_line == 1 && is_header(format, &fields) {
+            continue;
+        }
+        if !format.accepts_columns(n) {
+            let kind = if is_unterminated {
+                BadRowKind::Truncated
+            } else {
+                BadRowKind::ColumnCount {
+                    found: n,
+                    expected: format.expected_columns(),
+                }
+            };
+            out.bad.record(this_line, kind, max_reported);
+            continue;
+        }
+        let parsed = match format {
+            Format::Gdelt1 => gdelt_row(&fields, 51),
+            Format::Gdelt2 => gdelt_row(&fields, 53),
+            Format::IcewsRaw => icews_raw_row(&fields),
+            Format::IcewsQuad => icews_quad_row(&fields),
+        };
+        match parsed {
+            Ok((row, month)) => {
+                out.months
+                    .entry(month)
+                    .or_insert_with(|| EventColumns::with_capacity(capacity))
+                    .push(&row);
+                out.rows_ok += 1;
+            }
+            Err(kind) => {
+                let kind = if is_unterminated {
+                    BadRowKind::Truncated
+                } else {
+                    kind
+                };
+                out.bad.record(this_line, kind, max_reported);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date(b"19700101"), Some((0, 1970 * 12)));
+        assert_eq!(parse_date(b"2014-03-01").unwrap().0, 16130);
+        assert_eq!(parse_date(b"20140301"), parse_date(b"2014-03-01"));
+        assert_eq!(parse_date(b"20000229").map(|d| d.1), Some(2000 * 12 + 1));
+        assert_eq!(parse_date(b"19000229"), None);
+        assert_eq!(parse_date(b"20141301"), None);
+        assert_eq!(parse_date(b"2014031"), None);
+        assert_eq!(parse_date(b"2014-3-01"), None);
+        for d in [-1000, 0, 16130, 20000, 60000] {
+            let (y, m, dd) = civil_from_days(d);
+            assert_eq!(days_from_civil(y, m, dd), d);
+        }
+        assert_eq!(month_label(2014 * 12 + 2), "2014-03");
+    }
+
+    #[test]
+    fn split_counts_fields() {
+        let mut f = [""; MAX_FIELDS];
+        assert_eq!(split_tabs("a\tb\t\tc", &mut f), 4);
+        assert_eq!(&f[..4], &["a", "b", "", "c"]);
+        let long = vec!["x"; 70].join("\t");
+        assert_eq!(split_tabs(&long, &mut f), 70);
+    }
+
+    #[test]
+    fn event_roots() {
+        assert_eq!(event_root("0211"), Some(2));
+        assert_eq!(event_root("190"), Some(19));
+        assert_eq!(event_root("21"), None);
+        assert_eq!(event_root("1"), None);
+        assert_eq!(event_root("---"), None);
+        assert_eq!(icews_code("40"), Some("040"));
+        assert_eq!(icews_code("0211"), Some("0211"));
+    }
+
+    #[test]
+    fn bad_rows_merge_keeps_lowest_lines() {
+        let mut a = BadRows::default();
+        a.record(10, BadRowKind::BadDate, 2);
+        a.record(20, BadRowKind::InvalidUtf8, 2);
+        let mut b = BadRows::default();
+        b.record(5, BadRowKind::Truncated, 2);
+        a.merge(b, 2);
+        assert_eq!(a.total, 3);
+        assert_eq!(
+            a.first.iter().map(|r| r.line).collect::<Vec<_>>(),
+            vec![5, 10]
+        );
+        assert_eq!(a.by_kind["bad_date"], 1);
+    }
+}

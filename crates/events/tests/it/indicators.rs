@@ -1,0 +1,138 @@
+use std::collections::BTreeMap;
+
+use casus_events::datafusion::arrow::array::AsArray;
+use casus_events::datafusion::arrow::datatypes::Int64Type;
+use casus_events::{
+    EventsError, Family, Format, ImportOptions, IndicatorQuery, import, indicators,
+    write_indicators,
+};
+
+use crate::common::fixture;
+
+/// An independent reading of the fixture: family of each row by its event code and target
+/// type, following the family rules in THEORY terms.
+fn reference_family(code: &str, target_type: &str) -> Option<&'static str> {
+    let root: u32 = code[..2].parse().unwrap();
+    let opposition = ["OPP", "REB", "SEP", "INS"].contains(&target_type);
+    Some(match root {
+        20 => "mass_violence",
+        18 | 19 => "armed_violence",
+        17 if ["172", "173", "174", "175"]
+            .iter()
+            .any(|p| code.starts_with(p)) =>
+        {
+            "repression"
+        }
+        15 => "force_posture",
+        14 => "protest",
+        13 => "threat",
+        11 if code.starts_with("112") => "accusation",
+        11 if code == "113" => "rival_support",
+        5..=7 if opposition => "rival_support",
+        3 | 5 | 6 | 7 => "cooperation",
+        4 if ["042", "043", "046"].contains(&code) => "cooperation",
+        _ => return None,
+    })
+}
+
+fn imported(threads: usize, chunk: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    import(
+        Format::Gdelt1,
+        &[fixture("gdelt1_sample.tsv")],
+        &dir.path().join("events"),
+        &ImportOptions::default().threads(threads).chunk_bytes(chunk),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn family_totals_match_an_independent_reading_of_the_fixture() {
+    let mut expected: BTreeMap<&str, i64> = BTreeMap::new();
+    for line in std::fs::read_to_string(fixture("gdelt1_sample.tsv"))
+        .unwrap()
+        .lines()
+    {
+        let f: Vec<&str> = line.split('\t').collect();
+        if let Some(fam) = reference_family(f[26], f[22]) {
+            *expected.entry(fam).or_default() += 1;
+        }
+    }
+    let dir = imported(2, 4096);
+    let batches = indicators(&dir.path().join("events"), &IndicatorQuery::default()).unwrap();
+    let mut got: BTreeMap<String, i64> = BTreeMap::new();
+    for b in &batches {
+        let fam = b.column(3).as_string::<i32>();
+        let n = b.column(4).as_primitive::<Int64Type>();
+        for i in 0..b.num_rows() {
+            *got.entry(fam.value(i).to_string()).or_default() += n.value(i);
+        }
+    }
+    let expected: BTreeMap<String, i64> = expected
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    assert_eq!(got, expected);
+    println!("family totals in the fixture: {got:?}");
+}
+
+#[test]
+fn csv_output_is_identical_across_runs_and_thread_counts() {
+    let a = imported(1, 1 << 20);
+    let b = imported(3, 2048);
+    let q = IndicatorQuery::default();
+    let out_a = a.path().join("ind.csv");
+    let out_b = b.path().join("ind.csv");
+    let n = write_indicators(&a.path().join("events"), &q, &out_a).unwrap();
+    write_indicators(&b.path().join("events"), &q, &out_b).unwrap();
+    let text_a = std::fs::read_to_string(&out_a).unwrap();
+    assert_eq!(text_a, std::fs::read_to_string(&out_b).unwrap());
+    assert_eq!(text_a.lines().count() as u64, n + 1);
+    assert!(
+        text_a.starts_with(
+            "date,source_country,target_country,family,events,mentions,goldstein_sum\n"
+        ),
+        "{}",
+        &text_a[..100]
+    );
+    // Sorted by date, then the dyad and family.
+    let keys: Vec<&str> = text_a.lines().skip(1).map(|l| &l[..10]).collect();
+    assert!(keys.windows(2).all(|w| w[0] <= w[1]));
+}
+
+#[test]
+fn parquet_output_and_filters() {
+    let dir = imported(2, 8192);
+    let events = dir.path().join("events");
+    let q = IndicatorQuery::default()
+        .sources(&["RUS"])
+        .targets(&["UKR"])
+        .families(&[Family::ForcePosture, Family::Threat]);
+    let out = dir.path().join("rus_ukr.parquet");
+    let n = write_indicators(&events, &q, &out).unwrap();
+    assert!(n > 0);
+    let batches = crate::common::read_all(&out);
+    let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+    assert_eq!(rows as u64, n);
+    // In the fixture the crisis starts on 2014-02-20: nothing before it.
+    let before = IndicatorQuery::default()
+        .sources(&["RUS"])
+        .targets(&["UKR"])
+        .families(&[Family::ForcePosture, Family::Threat])
+        .to("2014-02-19");
+    let b = indicators(&events, &before).unwrap();
+    assert_eq!(b.iter().map(|b| b.num_rows()).sum::<usize>(), 0);
+}
+
+#[test]
+fn unknown_output_extension_is_an_error() {
+    let dir = imported(1, 1 << 20);
+    let err = write_indicators(
+        &dir.path().join("events"),
+        &IndicatorQuery::default(),
+        &dir.path().join("out.xlsx"),
+    )
+    .unwrap_err();
+    assert!(matches!(err, EventsError::OutputExtension { .. }));
+}

@@ -1,0 +1,213 @@
+//! The unfitted model: priors, sampler settings and a seed. Only [`ModelSpec::fit`] makes a model
+//! that can predict.
+
+use crate::ModelError;
+use crate::cases::{self, Prepared};
+use crate::features::{self, NF, NX};
+use crate::fitted::{FittedModel, Marginal};
+use crate::map::{self, MapEstimate};
+use crate::posterior::{self, DIM, Design, LogPosterior, Priors};
+use crate::sampler::{self, NutsOptions};
+use casus_core::{Case, Factor};
+use serde::{Deserialize, Serialize};
+
+/// The model's id in artifacts and assessments.
+pub const MODEL_ID: &str = "casus-signed-logit";
+/// Bumped whenever the features or priors change meaning.
+pub const MODEL_VERSION: &str = "1";
+
+/// Fewest cases a fit accepts.
+pub const MIN_CASES: usize = 10;
+
+/// A model specification: the theory-signed Bayesian logistic model with its priors, NUTS settings
+/// and seed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelSpec {
+    pub priors: Priors,
+    pub nuts: NutsOptions,
+    pub seed: u64,
+    /// Posterior draws kept in the fitted model (evenly thinned from all chains).
+    pub keep_draws: usize,
+}
+
+impl Default for ModelSpec {
+    fn default() -> Self {
+        ModelSpec {
+            priors: Priors::default(),
+            nuts: NutsOptions::default(),
+            seed: 20_200_825,
+            keep_draws: 1000,
+        }
+    }
+}
+
+/// A MAP fit: the mode on the unconstrained scale and the coefficients there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapFit {
+    pub estimate: MapEstimate,
+    pub alpha: f64,
+    pub beta: [f64; NF],
+    pub mu: f64,
+    pub tau: f64,
+}
+
+pub(crate) fn map_start() -> Vec<f64> {
+    let mut t = vec![0.0; DIM];
+    t[posterior::LOG_MU] = (0.5f64).ln();
+    t[posterior::LOG_TAU] = (0.5f64).ln();
+    t
+}
+
+impl ModelSpec {
+    fn posterior(&self, p: &Prepared) -> LogPosterior {
+        LogPosterior::new(Design::new(&p.x, &p.y), self.priors)
+    }
+
+    /// The posterior mode (used for the reference test and to start the chains).
+    pub fn fit_map(&self, cases: &[Case]) -> Result<MapFit, ModelError> {
+        let p = cases::prepare(cases, MIN_CASES)?;
+        Ok(self.map_prepared(&p))
+    }
+
+    /// The posterior mode for raw factor values and outcomes (no case checks): for fixtures.
+    pub fn fit_map_xy(&self, x: &[[f64; NX]], y: &[bool]) -> MapFit {
+        let lp = LogPosterior::new(Design::new(x, y), self.priors);
+        to_map_fit(map::find_mode(&lp, &map_start()))
+    }
+
+    fn map_prepared(&self, p: &Prepared) -> MapFit {
+        to_map_fit(map::find_mode(&self.posterior(p), &map_start()))
+    }
+
+    /// Fit by NUTS. Rejects cases from 2020 on, incomplete cases, and non-365-day horizons.
+    pub fn fit(&self, cases: &[Case]) -> Result<FittedModel, ModelError> {
+        let p = cases::prepare(cases, MIN_CASES)?;
+        let mut m = self.fit_prepared(&p)?;
+        m.set_case_base(cases::case_base_hash(cases), p.ids.clone());
+        Ok(m)
+    }
+
+    pub(crate) fn fit_prepared(&self, p: &Prepared) -> Result<FittedModel, ModelError> {
+        let lp = self.posterior(p);
+        let map = map::find_mode(&lp, &map_start());
+        let samples = sampler::sample(&lp, &self.nuts, &map.theta, self.seed)?;
+        let signs = features::prior_signs();
+        let names = features::feature_names();
+        let mut quantities: Vec<sampler::Quantity> =
+            vec![("alpha".into(), Box::new(|t: &[f64]| t[0]))];
+        for (k, name) in names.iter().enumerate() {
+            quantities.push((
+                format!("beta[{name}]"),
+                Box::new(move |t: &[f64]| posterior::unpack(t, &signs).1[k]),
+            ));
+        }
+        quantities.push((
+            "mu".into(),
+            Box::new(|t: &[f64]| t[posterior::LOG_MU].exp()),
+        ));
+        quantities.push((
+            "tau".into(),
+            Box::new(|t: &[f64]| t[posterior::LOG_TAU].exp()),
+        ));
+        let diagnostics = sampler::diagnose(&samples, &self.nuts, &quantities);
+
+        // Thin evenly over the pooled chains (chain-major order).
+        let pooled: Vec<&Vec<f64>> = samples.chains.iter().flatten().collect();
+        let keep = self.keep_draws.clamp(1, pooled.len());
+        let draws: Vec<Vec<f64>> = (0..keep)
+            .map(|i| {
+                let t = pooled[i * pooled.len() / keep];
+                let (a, b, _, _) = posterior::unpack(t, &signs);
+                std::iter::once(a).chain(b).collect()
+            })
+            .collect();
+        let marginals = marginals(&p.x);
+        let importance = importance(&draws, &p.x);
+        let map_fit = to_map_fit(map);
+        Ok(FittedModel::new(
+            self.clone(),
+            map_fit.estimate,
+            diagnostics,
+            draws,
+            marginals,
+            importance,
+            p.y.iter().filter(|&&v| v).count(),
+        ))
+    }
+
+    /// Posterior-mean probabilities of force for `x` from a fit on `p` (all kept draws): for LOO.
+    pub(crate) fn loo_predict(
+        &self,
+        p: &Prepared,
+        x: &[f64; NX],
+    ) -> Result<(f64, f64, u64), ModelError> {
+        let lp = self.posterior(p);
+        let map = map::find_mode(&lp, &map_start());
+        let samples = sampler::sample(&lp, &self.nuts, &map.theta, self.seed)?;
+        let signs = features::prior_signs();
+        let mut sum = 0.0;
+        let mut n = 0usize;
+        for t in samples.chains.iter().flatten() {
+            let (a, b, _, _) = posterior::unpack(t, &signs);
+            sum += posterior::logistic(features::eta(a, &b, x));
+            n += 1;
+        }
+        let per_chain: Vec<Vec<f64>> = samples
+            .chains
+            .iter()
+            .map(|c| c.iter().map(|t| t[0]).collect())
+            .collect();
+        let rhat = crate::diagnostics::split_rhat(&per_chain);
+        Ok((sum / n as f64, rhat, samples.divergences))
+    }
+}
+
+fn to_map_fit(estimate: MapEstimate) -> MapFit {
+    let (alpha, beta, mu, tau) = posterior::unpack(&estimate.theta, &features::prior_signs());
+    MapFit {
+        estimate,
+        alpha,
+        beta,
+        mu,
+        tau,
+    }
+}
+
+/// The empirical distribution of each factor over the fitted cases.
+fn marginals(x: &[[f64; NX]]) -> Vec<Marginal> {
+    Factor::ALL
+        .iter()
+        .map(|f| {
+            let mut vals: Vec<f64> = x.iter().map(|r| r[f.index()]).collect();
+            vals.sort_by(f64::total_cmp);
+            let mut values: Vec<(f64, u32)> = Vec::new();
+            for v in vals {
+                match values.last_mut() {
+                    Some((last, n)) if *last == v => *n += 1,
+                    _ => values.push((v, 1)),
+                }
+            }
+            let mean = x.iter().map(|r| r[f.index()]).sum::<f64>() / x.len() as f64;
+            Marginal {
+                factor: *f,
+                mean,
+                values,
+            }
+        })
+        .collect()
+}
+
+/// Mean over draws and fitted cases of |∂ logit / ∂ factor|.
+fn importance(draws: &[Vec<f64>], x: &[[f64; NX]]) -> [f64; NX] {
+    let mut out = [0.0; NX];
+    for d in draws {
+        for xi in x {
+            let g = features::eta_gradient(&d[1..], xi);
+            for j in 0..NX {
+                out[j] += g[j].abs();
+            }
+        }
+    }
+    let n = (draws.len() * x.len()) as f64;
+    out.map(|v| v / n)
+}

@@ -1,0 +1,63 @@
+//! The Rust MAP against an independent SciPy implementation of the same log posterior
+//! (scripts/reference/map_reference.py), on a synthetic fixture.
+
+use casus_core::Factor;
+use casus_model::ModelSpec;
+use serde_json::Value;
+
+const TOLERANCE: f64 = 1e-5;
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture exists"))
+        .expect("fixture is JSON")
+}
+
+#[test]
+fn map_matches_python_reference() {
+    let cases = fixture("reference_cases.json");
+    let want = fixture("map_reference.json");
+    let mut xs = Vec::new();
+    let mut ys = Vec::new();
+    for c in cases.as_array().unwrap() {
+        let mut x = [0.0; Factor::COUNT];
+        for f in Factor::ALL {
+            x[f.index()] = c["factors"][f.name()].as_f64().unwrap();
+        }
+        xs.push(x);
+        ys.push(c["force"].as_bool().unwrap());
+    }
+    let fit = ModelSpec::default().fit_map_xy(&xs, &ys);
+    assert!(fit.estimate.converged, "{:?}", fit.estimate);
+    let theta: Vec<f64> = want["theta"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(theta.len(), fit.estimate.theta.len());
+    for (i, (got, want)) in fit.estimate.theta.iter().zip(&theta).enumerate() {
+        assert!(
+            (got - want).abs() <= TOLERANCE,
+            "theta[{i}]: rust {got} vs python {want}"
+        );
+    }
+    let beta: Vec<f64> = want["beta"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    for (k, (got, want)) in fit.beta.iter().zip(&beta).enumerate() {
+        assert!(
+            (got - want).abs() <= TOLERANCE,
+            "beta[{k}]: rust {got} vs python {want}"
+        );
+    }
+    let lp = want["log_posterior"].as_f64().unwrap();
+    assert!(
+        (fit.estimate.log_posterior - lp).abs() <= TOLERANCE,
+        "{} vs {lp}",
+        fit.estimate.log_posterior
+    );
+}

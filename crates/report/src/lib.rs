@@ -1,0 +1,87 @@
+//! Reports from casus explanations: one self-contained HTML file (inline CSS, inline SVG charts, a
+//! text-size control, nothing fetched) and a Markdown twin with the same sections and numbers.
+//!
+//! ```
+//! use casus_explain::{Catalogue, ExplainOptions, explain, fixture::FixtureModel};
+//! use casus_report::{Format, Report};
+//! let src = "id = \"x\"\npatron = \"RUS\"\ntarget = \"BLR\"\ncrisis_type = \"mass_protest\"\nas_of = 2020-08-25\n";
+//! let s = casus_data::parse_situation(std::path::Path::new("x.toml"), src).unwrap();
+//! let moves = Catalogue::parse(std::path::Path::new("m.toml"), casus_data::builtin::moves_toml().unwrap()).unwrap();
+//! let x = explain(&FixtureModel::default(), &s, &[], &moves, ExplainOptions::default());
+//! let html = Report { explanation: &x, pairs: None }.render(Format::Html);
+//! assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg"));
+//! ```
+//!
+//! Charts are hand-written SVG ([`charts`]); every chart is parsed as XML in the tests.
+
+pub mod charts;
+mod html;
+mod markdown;
+mod sentences;
+pub mod svg;
+
+use casus_explain::Explanation;
+use casus_explain::scenarios::PairGrid;
+pub use sentences::{Sentences, sentences};
+use std::path::{Path, PathBuf};
+
+/// Report format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Markdown,
+}
+
+/// What goes into a report.
+#[derive(Debug, Clone, Copy)]
+pub struct Report<'a> {
+    pub explanation: &'a Explanation,
+    /// The pair grid for the scenario heat map (omitted when None).
+    pub pairs: Option<&'a PairGrid>,
+}
+
+impl Report<'_> {
+    /// Render in a format.
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Html => html::render(self),
+            Format::Markdown => markdown::render(self),
+        }
+    }
+}
+
+/// The one error type of casus-report.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// Writing the report failed; nothing was left at `path`.
+    #[error("{}: cannot write the report: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Write `contents` to `path` atomically: into a temporary file beside it, flushed to disk, then
+/// renamed over `path`. A failure leaves no half-written report (and removes the temporary file).
+pub fn write_atomic(path: &Path, contents: &str) -> Result<(), ReportError> {
+    use std::io::Write as _;
+    let err = |source| ReportError::Write { path: path.to_path_buf(), source };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().ok_or_else(|| err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name")))?;
+    let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(contents.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(err(e));
+    }
+    Ok(())
+}

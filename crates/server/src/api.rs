@@ -1,0 +1,482 @@
+//! The handlers: parse, call the engine or the store, serialise. Nothing else.
+
+use crate::explain::{Explanation, explain as build_explanation};
+use crate::{ApiError, AppState, BODY_LIMIT, OPENAPI_JSON};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use casus_core::{Assessment, CountryCode, Factor, FactorValue, Situation};
+use casus_data::CaseRecord;
+use casus_store::{Forecast, ListQuery, NewForecast, Scores, Source, input_hash};
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+/// Read a JSON body, turning every failure into an [`ApiError`].
+fn body<T: DeserializeOwned>(b: std::result::Result<Bytes, BytesRejection>) -> Result<T> {
+    let bytes = b.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge { limit: BODY_LIMIT }
+        } else {
+            ApiError::bad("bad_body", e.body_text())
+        }
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::bad("bad_json", e.to_string()))
+}
+
+/// Parse a situation given as JSON in the TOML shape.
+fn situation_of(v: &Value) -> Result<Situation> {
+    Ok(casus_data::situation_from_json(&v.to_string())?)
+}
+
+/// Run blocking store work off the async workers.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::Internal {
+            message: e.to_string(),
+        })?
+}
+
+// ---- middleware and fallbacks -------------------------------------------------------------
+
+/// Writes need `Authorization: Bearer <token>` when a token is configured.
+pub async fn require_token(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    if let Some(token) = &st.token {
+        let given = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|h| h.to_str().ok())
+            .and_then(|h| h.strip_prefix("Bearer "));
+        if !given.is_some_and(|g| constant_time_eq(g.as_bytes(), token.as_bytes())) {
+            return ApiError::Unauthorized.into_response();
+        }
+    }
+    next.run(req).await
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// No external resources, no framing, no sniffing.
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+        ),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    res
+}
+
+pub async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::not_found(format!("route {}", uri.path()))
+}
+
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+// ---- health, contract ---------------------------------------------------------------------
+
+#[derive(Serialize)]
+pub struct Health {
+    status: &'static str,
+    version: &'static str,
+    model: casus_core::ModelId,
+    store: String,
+    cases: usize,
+    situations: usize,
+    monitor: bool,
+    auth: bool,
+}
+
+pub async fn health(State(st): State<AppState>) -> Json<Health> {
+    Json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+        model: st.engine.model(),
+        store: st.store_label.to_string(),
+        cases: st.cases.len(),
+        situations: st.builtin.len() + st.uploaded.read().map(|u| u.len()).unwrap_or(0),
+        monitor: st.monitor.is_some(),
+        auth: st.token.is_some(),
+    })
+}
+
+pub async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON)
+}
+
+// ---- situations ---------------------------------------------------------------------------
+
+#[derive(Serialize)]
+pub struct SituationSummary {
+    id: String,
+    title: String,
+    patron: String,
+    target: String,
+    crisis_type: &'static str,
+    as_of: casus_core::NaiveDate,
+    horizon_days: u32,
+    origin: &'static str,
+    probability: f64,
+    interval: [f64; 2],
+}
+
+fn summary(st: &AppState, s: &Situation, origin: &'static str) -> SituationSummary {
+    let a = st.engine.assess(s);
+    SituationSummary {
+        id: s.id.clone(),
+        title: s.title.clone(),
+        patron: s.patron.to_string(),
+        target: s.target.to_string(),
+        crisis_type: s.crisis_type.name(),
+        as_of: s.as_of,
+        horizon_days: s.horizon_days,
+        origin,
+        probability: a.probability,
+        interval: a.interval,
+    }
+}
+
+pub async fn list_situations(State(st): State<AppState>) -> Json<Vec<SituationSummary>> {
+    let uploaded: Vec<Situation> = st
+        .uploaded
+        .read()
+        .map(|u| u.values().cloned().collect())
+        .unwrap_or_default();
+    let mut out: Vec<_> = st
+        .builtin
+        .iter()
+        .map(|s| summary(&st, s, "builtin"))
+        .collect();
+    out.extend(uploaded.iter().map(|s| summary(&st, s, "uploaded")));
+    Json(out)
+}
+
+pub async fn upload_situation(
+    State(st): State<AppState>,
+    b: std::result::Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<SituationSummary>)> {
+    let v: Value = body(b)?;
+    let s = situation_of(&v)?;
+    let mut up = st.uploaded.write().unwrap_or_else(|p| p.into_inner());
+    if up.len() >= crate::state::MAX_UPLOADED && !up.contains_key(&s.id) {
+        return Err(ApiError::Conflict {
+            message: format!("at most {} uploaded situations", crate::state::MAX_UPLOADED),
+        });
+    }
+    up.insert(s.id.clone(), s.clone());
+    drop(up);
+    Ok((StatusCode::CREATED, Json(summary(&st, &s, "uploaded"))))
+}
+
+pub async fn get_situation(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Situation>> {
+    st.situation(&id)
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("situation `{id}`")))
+}
+
+// ---- assessments ---------------------------------------------------------------------------
+
+/// `POST /assess`: exactly what `casus assess --json` prints.
+pub async fn assess(
+    State(st): State<AppState>,
+    b: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Json<Assessment>> {
+    let v: Value = body(b)?;
+    let s = situation_of(&v)?;
+    Ok(Json(st.engine.assess(&s)))
+}
+
+pub async fn explain(
+    State(st): State<AppState>,
+    b: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Json<Explanation>> {
+    let v: Value = body(b)?;
+    let s = situation_of(&v)?;
+    Ok(Json(build_explanation(st.engine.as_ref(), &s, &st.cases)))
+}
+
+pub async fn moves(State(st): State<AppState>) -> Json<Vec<crate::Move>> {
+    Json(st.engine.moves().to_vec())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioRequest {
+    /// The situation, as JSON in the TOML shape; or `situation_id` of a known one.
+    situation: Option<Value>,
+    situation_id: Option<String>,
+    /// Move ids from the catalogue, applied in order.
+    #[serde(default)]
+    moves: Vec<String>,
+    /// Factor values set after the moves (the dashboard's sliders); `null` makes a factor unknown.
+    #[serde(default)]
+    factors: std::collections::BTreeMap<String, Value>,
+}
+
+#[derive(Serialize)]
+pub struct ScenarioResponse {
+    baseline: Assessment,
+    scenario: Assessment,
+    delta: f64,
+    moves: Vec<crate::Move>,
+    factors: casus_core::FactorValues,
+}
+
+fn resolve_situation(st: &AppState, s: Option<&Value>, id: Option<&str>) -> Result<Situation> {
+    match (s, id) {
+        (Some(v), None) => situation_of(v),
+        (None, Some(id)) => st
+            .situation(id)
+            .ok_or_else(|| ApiError::not_found(format!("situation `{id}`"))),
+        _ => Err(ApiError::bad(
+            "bad_request",
+            "give exactly one of `situation` (JSON) or `situation_id`",
+        )),
+    }
+}
+
+pub async fn scenarios(
+    State(st): State<AppState>,
+    b: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Json<ScenarioResponse>> {
+    let r: ScenarioRequest = body(b)?;
+    let base = resolve_situation(&st, r.situation.as_ref(), r.situation_id.as_deref())?;
+    let mut s = base.clone();
+    let mut applied = Vec::new();
+    for id in &r.moves {
+        let m = st
+            .engine
+            .moves()
+            .iter()
+            .find(|m| &m.id == id)
+            .ok_or_else(|| {
+                ApiError::bad("unknown_move", format!("no move `{id}` in the catalogue"))
+            })?;
+        m.apply(&mut s.factors);
+        applied.push(m.clone());
+    }
+    for (name, v) in &r.factors {
+        let f = Factor::from_name(name)
+            .ok_or_else(|| ApiError::bad("unknown_factor", format!("unknown factor `{name}`")))?;
+        let fv: FactorValue = serde_json::from_value(v.clone())
+            .map_err(|e| ApiError::bad("bad_factor", format!("`{name}`: {e}")))?;
+        s.factors.set(f, fv);
+    }
+    let baseline = st.engine.assess(&base);
+    let scenario = st.engine.assess(&s);
+    Ok(Json(ScenarioResponse {
+        delta: scenario.probability - baseline.probability,
+        baseline,
+        scenario,
+        moves: applied,
+        factors: s.factors,
+    }))
+}
+
+// ---- cases, monitoring ----------------------------------------------------------------------
+
+pub async fn list_cases(State(st): State<AppState>) -> Result<Json<Value>> {
+    let records: Vec<CaseRecord<'_>> = st.cases.iter().map(CaseRecord::from).collect();
+    serde_json::to_value(records)
+        .map(Json)
+        .map_err(|e| ApiError::Internal {
+            message: e.to_string(),
+        })
+}
+
+pub async fn get_case(State(st): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>> {
+    let c = st
+        .cases
+        .iter()
+        .find(|c| c.id() == id)
+        .ok_or_else(|| ApiError::not_found(format!("case `{id}`")))?;
+    serde_json::to_value(CaseRecord::from(c))
+        .map(Json)
+        .map_err(|e| ApiError::Internal {
+            message: e.to_string(),
+        })
+}
+
+pub async fn monitor(
+    State(st): State<AppState>,
+    Path((patron, target)): Path<(String, String)>,
+) -> Result<Json<crate::Series>> {
+    let p = CountryCode::new(&patron).map_err(|e| ApiError::bad("bad_country", e.to_string()))?;
+    let t = CountryCode::new(&target).map_err(|e| ApiError::bad("bad_country", e.to_string()))?;
+    let Some(m) = st.monitor.clone() else {
+        return Err(ApiError::Unavailable {
+            message:
+                "monitoring is not built into this server (build casus with `--features monitor`)"
+                    .into(),
+        });
+    };
+    let series = blocking(move || {
+        m.series(&p, &t)
+            .map_err(|message| ApiError::Internal { message })
+    })
+    .await?;
+    series
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("monitoring series for {patron}–{target}")))
+}
+
+// ---- forecasts and scores ---------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForecastRequest {
+    /// A casus forecast: the situation (JSON) or the id of a known one.
+    situation: Option<Value>,
+    situation_id: Option<String>,
+    /// The question in words; defaults to one built from the situation.
+    question: Option<String>,
+    question_key: Option<String>,
+    /// An external crowd's forecast: its source and probability (no situation).
+    source: Option<String>,
+    probability: Option<f64>,
+    created_at: Option<DateTime<Utc>>,
+}
+
+/// The question a casus forecast answers, in words.
+pub fn default_question(s: &Situation) -> String {
+    let until = s.as_of + chrono::Days::new(u64::from(s.horizon_days));
+    format!(
+        "Will {} use military force in or against {} by {}?",
+        s.patron, s.target, until
+    )
+}
+
+/// The record of a casus forecast of `s` by `engine`.
+pub fn casus_forecast(engine: &dyn crate::Engine, s: &Situation) -> NewForecast {
+    let a = engine.assess(s);
+    let mut f = NewForecast::new(default_question(s), a.probability, Source::casus());
+    f.situation_id = Some(s.id.clone());
+    f.patron = Some(s.patron.to_string());
+    f.target = Some(s.target.to_string());
+    f.horizon_days = Some(a.horizon_days);
+    f.interval = Some(a.interval);
+    f.input_hash = Some(input_hash(s));
+    f.model_id = Some(a.model.id);
+    f.model_version = Some(a.model.version);
+    f
+}
+
+pub async fn create_forecast(
+    State(st): State<AppState>,
+    b: std::result::Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<Forecast>)> {
+    let r: ForecastRequest = body(b)?;
+    let source = match r.source.as_deref() {
+        None => Source::casus(),
+        Some(s) => Source::new(s)?,
+    };
+    let mut f = if source.is_casus() {
+        if r.probability.is_some() {
+            return Err(ApiError::bad(
+                "bad_request",
+                "casus forecasts come from the model: give a situation, not a probability",
+            ));
+        }
+        let s = resolve_situation(&st, r.situation.as_ref(), r.situation_id.as_deref())?;
+        casus_forecast(st.engine.as_ref(), &s)
+    } else {
+        let (Some(p), Some(q)) = (r.probability, r.question.clone()) else {
+            return Err(ApiError::bad(
+                "bad_request",
+                "a crowd forecast needs `probability` and `question`",
+            ));
+        };
+        NewForecast::new(q, p, source)
+    };
+    if let Some(q) = r.question {
+        f.question = q;
+    }
+    f.question_key = r.question_key;
+    if let Some(t) = r.created_at {
+        f.created_at = t;
+    }
+    let store = st.store.clone();
+    let rec = blocking(move || Ok(store.record(&f)?)).await?;
+    Ok((StatusCode::CREATED, Json(rec)))
+}
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    source: Option<String>,
+    question_key: Option<String>,
+    resolved: Option<bool>,
+    limit: Option<usize>,
+}
+
+pub async fn list_forecasts(
+    State(st): State<AppState>,
+    q: std::result::Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<Forecast>>> {
+    let Query(p) = q.map_err(|e| ApiError::bad("bad_query", e.body_text()))?;
+    let q = ListQuery {
+        source: p.source,
+        question_key: p.question_key,
+        resolved: p.resolved,
+        limit: Some(p.limit.unwrap_or(1000).min(10_000)),
+    };
+    let store = st.store.clone();
+    Ok(Json(blocking(move || Ok(store.list(&q)?)).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveRequest {
+    /// 1 if force was used (the question resolved Yes), 0 if not.
+    outcome: u8,
+    resolved_at: Option<DateTime<Utc>>,
+}
+
+pub async fn resolve_forecast(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    b: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Json<Forecast>> {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::bad("bad_id", format!("`{id}` is not a forecast id")))?;
+    let r: ResolveRequest = body(b)?;
+    if r.outcome > 1 {
+        return Err(ApiError::bad("bad_outcome", "`outcome` must be 0 or 1"));
+    }
+    let store = st.store.clone();
+    let at = r.resolved_at.unwrap_or_else(Utc::now);
+    Ok(Json(
+        blocking(move || Ok(store.resolve(id, r.outcome == 1, at)?)).await?,
+    ))
+}
+
+pub async fn scores(State(st): State<AppState>) -> Result<Json<Scores>> {
+    let store = st.store.clone();
+    let all = blocking(move || Ok(store.list(&ListQuery::default())?)).await?;
+    Ok(Json(casus_store::score(&all)))
+}

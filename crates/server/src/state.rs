@@ -1,0 +1,103 @@
+//! What the handlers share.
+
+use crate::Engine;
+use casus_core::{Case, CountryCode, NaiveDate, Situation};
+use casus_store::ForecastStore;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+/// Most uploaded situations kept in memory at once.
+pub const MAX_UPLOADED: usize = 500;
+
+/// A daily monitoring series for one dyad (patron, target): one value per metric per day.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Series {
+    pub patron: String,
+    pub target: String,
+    /// Where the numbers come from (e.g. the event data set and its dates).
+    pub source: String,
+    /// Metric names, in the order of each point's `values`.
+    pub metrics: Vec<String>,
+    pub points: Vec<SeriesPoint>,
+}
+
+/// One day of a [`Series`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeriesPoint {
+    pub date: NaiveDate,
+    pub values: Vec<f64>,
+}
+
+/// Where monitoring series come from (casus-events, behind the CLI's `monitor` feature).
+pub trait MonitorSource: Send + Sync + 'static {
+    /// The series for a dyad, or `None` if there is no data for it.
+    fn series(&self, patron: &CountryCode, target: &CountryCode) -> Result<Option<Series>, String>;
+}
+
+/// Shared, cheaply cloned state.
+#[derive(Clone)]
+pub struct AppState {
+    pub engine: Arc<dyn Engine>,
+    pub store: Arc<dyn ForecastStore>,
+    pub cases: Arc<Vec<Case>>,
+    pub builtin: Arc<Vec<Situation>>,
+    pub uploaded: Arc<RwLock<BTreeMap<String, Situation>>>,
+    pub token: Option<Arc<str>>,
+    pub monitor: Option<Arc<dyn MonitorSource>>,
+    /// What the health endpoint says about the store (e.g. "sqlite:/path/casus.db").
+    pub store_label: Arc<str>,
+}
+
+impl AppState {
+    /// State with the built-in case base and situations.
+    pub fn new(
+        engine: Arc<dyn Engine>,
+        store: Arc<dyn ForecastStore>,
+        store_label: &str,
+    ) -> AppState {
+        AppState {
+            engine,
+            store,
+            cases: Arc::new(casus_data::builtin::cases().unwrap_or_default()),
+            builtin: Arc::new(casus_data::builtin::situations().unwrap_or_default()),
+            uploaded: Arc::default(),
+            token: None,
+            monitor: None,
+            store_label: store_label.into(),
+        }
+    }
+
+    pub fn with_token(mut self, token: Option<String>) -> AppState {
+        self.token = token.map(Into::into);
+        self
+    }
+
+    pub fn with_monitor(mut self, m: Arc<dyn MonitorSource>) -> AppState {
+        self.monitor = Some(m);
+        self
+    }
+
+    pub fn with_situations(mut self, s: Vec<Situation>) -> AppState {
+        self.builtin = Arc::new(s);
+        self
+    }
+
+    pub fn with_cases(mut self, c: Vec<Case>) -> AppState {
+        self.cases = Arc::new(c);
+        self
+    }
+
+    /// A built-in or uploaded situation by id (uploaded ones shadow built-ins).
+    pub fn situation(&self, id: &str) -> Option<Situation> {
+        if let Some(s) = self
+            .uploaded
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(id)
+        {
+            return Some(s.clone());
+        }
+        self.builtin.iter().find(|s| s.id == id).cloned()
+    }
+}

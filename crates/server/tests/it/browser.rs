@@ -1,0 +1,269 @@
+//! End to end in headless Chromium over WebDriver: open a situation, flip a what-if toggle, and see
+//! the probability change. Skips (with a message) when chromium or chromedriver is absent.
+//!
+//! With `CASUS_SCREENSHOTS=DIR` set, `screenshots` saves a PNG of every page into DIR.
+
+use crate::common::{SITUATION_ID, spawn_server, state};
+use serde_json::{Value, json};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+struct Driver {
+    child: Child,
+    base: String,
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = ureq::delete(&format!("{}/session/{}", self.base, self.session)).call();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wd(method: &str, url: &str, body: Option<Value>) -> Value {
+    let res = match (method, body) {
+        ("GET", _) => ureq::get(url).call(),
+        (_, b) => ureq::post(url).send_json(b.unwrap_or(json!({}))),
+    };
+    let mut res = res.unwrap_or_else(|e| panic!("WebDriver {method} {url}: {e}"));
+    res.body_mut().read_json::<Value>().unwrap()["value"].clone()
+}
+
+impl Driver {
+    fn start() -> Option<Driver> {
+        if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
+            eprintln!(
+                "SKIP browser test: {CHROMIUM} or {CHROMEDRIVER} is absent (apt-get install -y chromium chromium-driver)"
+            );
+            return None;
+        }
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(CHROMEDRIVER)
+            .args([format!("--port={port}"), "--allowed-ips=127.0.0.1".into()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let t = Instant::now();
+        while ureq::get(&format!("{base}/status")).call().is_err() {
+            assert!(
+                t.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run", "--window-size=1360,1000",
+                     format!("--user-data-dir={}", profile.path().display())]
+        }}}});
+        let v = wd("POST", &format!("{base}/session"), Some(caps));
+        let session = v["sessionId"]
+            .as_str()
+            .expect("a WebDriver session")
+            .to_string();
+        Some(Driver {
+            child,
+            base,
+            session,
+            _profile: profile,
+        })
+    }
+
+    fn url(&self, tail: &str) -> String {
+        format!("{}/session/{}{tail}", self.base, self.session)
+    }
+
+    fn go(&self, url: &str) {
+        wd("POST", &self.url("/url"), Some(json!({"url": url})));
+    }
+
+    fn find(&self, css: &str) -> Option<String> {
+        let v = wd(
+            "POST",
+            &self.url("/elements"),
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        v.as_array()?
+            .first()?
+            .as_object()?
+            .values()
+            .next()?
+            .as_str()
+            .map(String::from)
+    }
+
+    fn text(&self, css: &str) -> Option<String> {
+        let id = self.find(css)?;
+        wd("GET", &self.url(&format!("/element/{id}/text")), None)
+            .as_str()
+            .map(String::from)
+    }
+
+    fn wait_text(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
+        let t = Instant::now();
+        loop {
+            if let Some(s) = self.text(css).filter(|s| ok(s)) {
+                return s;
+            }
+            assert!(
+                t.elapsed() < Duration::from_secs(15),
+                "timed out waiting for {css}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn click(&self, css: &str) {
+        let id = self.find(css).unwrap_or_else(|| panic!("no element {css}"));
+        wd("POST", &self.url(&format!("/element/{id}/click")), None);
+    }
+
+    fn screenshot(&self, path: &Path) {
+        let b64 = wd("GET", &self.url("/screenshot"), None);
+        std::fs::write(path, base64(b64.as_str().unwrap())).unwrap();
+    }
+}
+
+fn base64(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let bytes: Vec<u8> = s
+        .bytes()
+        .filter(|c| !matches!(c, b'=' | b'\n' | b'\r'))
+        .map(val)
+        .collect();
+    bytes
+        .chunks(4)
+        .flat_map(|c| {
+            let n = c
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, &v)| n | u32::from(v) << (18 - 6 * i));
+            let out = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+            out.into_iter().take(c.len() - 1)
+        })
+        .collect()
+}
+
+#[test]
+fn whatif_toggle_changes_the_probability() {
+    let Some(d) = Driver::start() else { return };
+    let addr = spawn_server(state());
+    d.go(&format!("http://{addr}/#/situation/{SITUATION_ID}"));
+    let headline = d.wait_text("[data-testid=probability]", |s| s.ends_with('%'));
+    let before = d.wait_text("[data-testid=whatif-probability]", |s| s.ends_with('%'));
+    assert_eq!(before, headline);
+    d.click("input[data-move='opposition.demand_reorientation']");
+    let after = d.wait_text("[data-testid=whatif-probability]", |s| s != before);
+    let pct = |s: &str| {
+        s.trim_end_matches('%')
+            .trim_start_matches(['<', '>'])
+            .parse::<u32>()
+            .unwrap()
+    };
+    assert!(
+        pct(&after) > pct(&before),
+        "demanding an EU/NATO course should raise the risk: {before} -> {after}"
+    );
+    eprintln!(
+        "browser: headline {headline}; after the opposition demands an EU/NATO course {after}"
+    );
+}
+
+#[test]
+fn screenshots() {
+    let Ok(dir) = std::env::var("CASUS_SCREENSHOTS") else {
+        return;
+    };
+    let Some(d) = Driver::start() else { return };
+    let st = state();
+    // A small track record to draw.
+    {
+        use casus_store::{NewForecast, Source};
+        let s = &st.store;
+        let mut rows = Vec::new();
+        for (i, (p, c, y)) in [
+            (0.05, 0.20, 0),
+            (0.12, 0.10, 0),
+            (0.30, 0.45, 1),
+            (0.08, 0.15, 0),
+            (0.65, 0.55, 1),
+            (0.22, 0.35, 0),
+            (0.04, 0.02, 0),
+            (0.45, 0.30, 0),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let t = |d: i64| {
+                chrono::DateTime::parse_from_rfc3339("2021-01-01T00:00:00Z")
+                    .unwrap()
+                    .to_utc()
+                    + chrono::Duration::days(d)
+            };
+            let mut f = NewForecast::new(
+                format!("Will the patron use force in crisis {}?", i + 1),
+                *p,
+                Source::casus(),
+            );
+            f.question_key = Some(format!("metaculus:{}", 100 + i));
+            f.interval = Some([p * 0.4, (p * 2.0f64).min(1.0)]);
+            f.created_at = t(i as i64 * 40);
+            let mut g = NewForecast::new(f.question.clone(), *c, Source::new("metaculus").unwrap());
+            g.question_key = f.question_key.clone();
+            g.created_at = t(i as i64 * 40 - 2);
+            let a = s.record(&f).unwrap();
+            let b = s.record(&g).unwrap();
+            rows.push((a.id, b.id, *y == 1, t(i as i64 * 40 + 200)));
+        }
+        for (a, b, y, at) in rows {
+            s.resolve(a, y, at).unwrap();
+            s.resolve(b, y, at).unwrap();
+        }
+    }
+    let addr = spawn_server(st);
+    let dir = Path::new(&dir);
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, hash, wait) in [
+        ("situations", "#/", ".sit"),
+        (
+            "situation",
+            &*format!("#/situation/{SITUATION_ID}"),
+            "[data-testid=whatif-probability]",
+        ),
+        ("cases", "#/cases", "tbody tr"),
+        ("record", "#/record", "svg"),
+        ("monitor", "#/monitor", ".note, svg"),
+    ] {
+        d.go(&format!("http://{addr}/{hash}"));
+        d.wait_text(wait, |_| true);
+        if name == "situation" {
+            d.click("input[data-move='opposition.demand_reorientation']");
+            std::thread::sleep(Duration::from_millis(600));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        d.screenshot(&dir.join(format!("{name}.png")));
+    }
+}

@@ -1,0 +1,104 @@
+//! Shared test setup: an app with the checklist baseline, a fixed move list and a fixture
+//! situation, served in-process or on a real loopback listener.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use casus_server::engine::{Change, Move, Op};
+use casus_server::{AppState, Baseline};
+use casus_store::SqliteStore;
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub const SITUATION: &str = include_str!("../fixtures_situation.json");
+pub const SITUATION_ID: &str = "TEST-BLR-2020";
+
+pub fn moves() -> Vec<Move> {
+    vec![
+        Move {
+            id: "opposition.demand_reorientation".into(),
+            actor: "opposition".into(),
+            description: "the opposition demands an EU/NATO course".into(),
+            expect: "raises".into(),
+            changes: vec![Change {
+                factor: casus_core::Factor::Reorientation,
+                op: Op::Set,
+                value: 1.0,
+            }],
+        },
+        Move {
+            id: "regime.incumbent_flees".into(),
+            actor: "regime".into(),
+            description: "the incumbent flees or resigns".into(),
+            expect: "raises".into(),
+            changes: vec![Change {
+                factor: casus_core::Factor::IncumbentInControl,
+                op: Op::Set,
+                value: 0.0,
+            }],
+        },
+    ]
+}
+
+pub fn situation() -> casus_core::Situation {
+    casus_data::situation_from_json(SITUATION).unwrap()
+}
+
+pub fn state_with(store: Arc<dyn casus_store::ForecastStore>, token: Option<&str>) -> AppState {
+    AppState::new(Arc::new(Baseline::new(moves())), store, "test")
+        .with_situations(vec![situation()])
+        .with_token(token.map(String::from))
+}
+
+pub fn state() -> AppState {
+    state_with(Arc::new(SqliteStore::open_in_memory().unwrap()), None)
+}
+
+/// One request through the router, without a socket.
+pub async fn call(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    body: Option<&str>,
+    auth: Option<&str>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if body.is_some() {
+        req = req.header("content-type", "application/json");
+    }
+    if let Some(t) = auth {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let req = req
+        .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let v = serde_json::from_slice(&bytes)
+        .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()));
+    (status, v)
+}
+
+/// Serve `state` on 127.0.0.1:0 in a background thread with its own runtime.
+pub fn spawn_server(state: AppState) -> SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(l.local_addr().unwrap()).unwrap();
+            casus_server::serve(l, state, std::future::pending())
+                .await
+                .unwrap();
+        });
+    });
+    rx.recv().unwrap()
+}

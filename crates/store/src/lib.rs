@@ -1,0 +1,64 @@
+//! The casus forecast store: every forecast casus (or an external crowd) made, how it resolved, and
+//! how well each source scored.
+//!
+//! The main types are [`NewForecast`] (what a caller records), [`Forecast`] (a stored record with its
+//! id and, once known, its [`Resolution`]), the [`ForecastStore`] trait, and its embedded
+//! implementation [`SqliteStore`]. Scoring ([`score`], [`Scores`]) is a pure function of stored
+//! forecasts; [`import_series`] reads a Metaculus-style crowd series.
+//!
+//! ```
+//! use casus_store::{ForecastStore, NewForecast, SqliteStore, Source, score};
+//! let store = SqliteStore::open_in_memory().unwrap();
+//! let mut f = NewForecast::new("Will Russia use force in Belarus within a year?", 0.08, Source::casus());
+//! f.question_key = Some("metaculus:1688".into());
+//! let id = store.record(&f).unwrap().id;
+//! store.resolve(id, false, chrono::Utc::now()).unwrap();
+//! let scores = score(&store.list(&Default::default()).unwrap());
+//! let casus = scores.source("casus").unwrap();
+//! assert!((casus.brier.unwrap() - 0.0064).abs() < 1e-12);
+//! ```
+//!
+//! Durability: the SQLite file runs in WAL mode with `synchronous=FULL`, so a forecast whose
+//! `record` call returned is on disk, and survives a `kill -9` of the process (and a power cut).
+
+mod error;
+mod forecast;
+mod import;
+mod scoring;
+mod sqlite;
+
+pub use error::StoreError;
+pub use forecast::{Forecast, ListQuery, NewForecast, Resolution, Source, input_hash};
+pub use import::{ImportSummary, import_series, parse_series};
+pub use scoring::{
+    CalibrationBin, PairedScores, Scores, SourceScores, TimelinePoint, brier, log_loss, score,
+};
+pub use sqlite::{SCHEMA_VERSION, SqliteStore};
+
+/// Where forecasts live. The server and the CLI hold a `dyn ForecastStore`; [`SqliteStore`] is the
+/// implementation they use.
+pub trait ForecastStore: Send + Sync {
+    /// Store a forecast. When this returns `Ok`, the forecast is durable.
+    fn record(&self, f: &NewForecast) -> Result<Forecast, StoreError>;
+    /// Store many forecasts in one transaction; rows already present (same source, question key and
+    /// time) are skipped. Returns how many were new.
+    fn record_batch(&self, fs: &[NewForecast]) -> Result<usize, StoreError>;
+    /// One forecast by id.
+    fn get(&self, id: i64) -> Result<Forecast, StoreError>;
+    /// Forecasts matching `q`, oldest first.
+    fn list(&self, q: &ListQuery) -> Result<Vec<Forecast>, StoreError>;
+    /// Record the outcome of one forecast (true: force was used / the question resolved Yes).
+    fn resolve(
+        &self,
+        id: i64,
+        outcome: bool,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Forecast, StoreError>;
+    /// Resolve every unresolved forecast on one question, casus's and the crowd's alike.
+    fn resolve_question(
+        &self,
+        question_key: &str,
+        outcome: bool,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<usize, StoreError>;
+}
