@@ -69,7 +69,7 @@ pub fn percent(p: f64) -> String {
     let x = p * 100.0;
     if x > 0.0 && x < 0.5 {
         "<1%".into()
-    } else if x < 100.0 && x >= 99.5 {
+    } else if (99.5..100.0).contains(&x) {
         ">99%".into()
     } else {
         format!("{:.0}%", x)

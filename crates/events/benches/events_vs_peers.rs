@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo bench -p casus-events --bench events_vs_peers -- [--sizes 0.5,1,2] [--threads 2]
-//!     [--data-dir DIR] [--peers duckdb,polars|none]
+//!     [--data-dir DIR] [--peers duckdb,polars|none] [--generate-only]
 //! ```
 //!
 //! For each size (GB) a GDELT 1.0 file is generated from the project's own fixture (once; kept in
@@ -200,6 +200,9 @@ fn main() {
                 g.bytes as f64 / 1e9,
                 t.elapsed().as_secs_f64()
             );
+        }
+        if args.iter().any(|a| a == "--generate-only") {
+            continue;
         }
         let size_gb = std::fs::metadata(&input).map_or(0, |m| m.len()) as f64 / 1e9;
         let work = data_dir.join(format!("work_{gb}"));

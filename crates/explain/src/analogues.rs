@@ -120,7 +120,12 @@ fn analogue(c: &Case, similarity: f64, differences: Vec<Difference>) -> Analogue
 }
 
 /// The `k` nearest cases to `s`, the base rate among them and the contrast case.
-pub fn analogues<M: RiskModel + ?Sized>(model: &M, s: &Situation, cases: &[Case], k: usize) -> Analogues {
+pub fn analogues<M: RiskModel + ?Sized>(
+    model: &M,
+    s: &Situation,
+    cases: &[Case],
+    k: usize,
+) -> Analogues {
     let imp = model.importance();
     let total: f64 = imp.iter().map(|v| v.max(0.0)).sum();
     let w = if total > 0.0 {

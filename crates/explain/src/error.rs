@@ -42,7 +42,9 @@ pub enum ExplainError {
     #[error("{count} moves give 2^{count} combinations; at most {max} moves can be combined")]
     TooManyMoves { count: usize, max: usize },
     /// A scenario tree needs every move's probability.
-    #[error("move `{id}` has no probability; give one in the move file to use it in a scenario tree")]
+    #[error(
+        "move `{id}` has no probability; give one in the move file to use it in a scenario tree"
+    )]
     MissingProbability { id: String },
     /// The fitted model artifact could not be loaded.
     #[error("cannot load the fitted model: {source}")]

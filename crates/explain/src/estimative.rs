@@ -35,7 +35,12 @@ pub fn percent_range(iv: [f64; 2]) -> String {
 
 /// "very unlikely (6%, 90% interval 2–15%)".
 pub fn phrase(p: f64, iv: [f64; 2]) -> String {
-    format!("{} ({}, 90% interval {})", band(p).words, percent(p), percent_range(iv))
+    format!(
+        "{} ({}, 90% interval {})",
+        band(p).words,
+        percent(p),
+        percent_range(iv)
+    )
 }
 
 #[cfg(test)]
@@ -53,6 +58,9 @@ mod tests {
     #[test]
     fn ranges_are_whole_percents() {
         assert_eq!(percent_range([0.001, 0.02]), "<1–2%");
-        assert_eq!(phrase(0.06, [0.02, 0.15]), "very unlikely (6%, 90% interval 2–15%)");
+        assert_eq!(
+            phrase(0.06, [0.02, 0.15]),
+            "very unlikely (6%, 90% interval 2–15%)"
+        );
     }
 }

@@ -34,7 +34,14 @@ fn inverse_marginal(m: &FittedModel, factor: usize, u: f64) -> f64 {
 
 impl RiskModel for FittedModel {
     fn assess(&self, s: &Situation) -> Assessment {
-        FittedModel::assess(self, s, &AssessOptions { horizon_days: None, seed: self.seed() })
+        FittedModel::assess(
+            self,
+            s,
+            &AssessOptions {
+                horizon_days: None,
+                seed: self.seed(),
+            },
+        )
     }
 
     fn probability(&self, x: &[f64; Factor::COUNT]) -> f64 {
@@ -50,10 +57,15 @@ impl RiskModel for FittedModel {
     }
 
     fn estimate(&self, values: &FactorValues, horizon_days: u32) -> Estimate {
-        integrate_with(self, values, horizon_days, true, |j, u| inverse_marginal(self, j, u))
+        integrate_with(self, values, horizon_days, true, |j, u| {
+            inverse_marginal(self, j, u)
+        })
     }
 
     fn estimate_probability(&self, values: &FactorValues, horizon_days: u32) -> f64 {
-        integrate_with(self, values, horizon_days, false, |j, u| inverse_marginal(self, j, u)).probability
+        integrate_with(self, values, horizon_days, false, |j, u| {
+            inverse_marginal(self, j, u)
+        })
+        .probability
     }
 }

@@ -59,13 +59,21 @@ impl Move {
             let new = match c.op {
                 Op::Set => FactorValue::Known(v),
                 Op::AtLeast => match old {
-                    FactorValue::Known(x) => FactorValue::Known(if x.get() < v.get() { v } else { x }),
-                    FactorValue::Range { low, high } => range(low.get().max(v.get()), high.get().max(v.get())),
+                    FactorValue::Known(x) => {
+                        FactorValue::Known(if x.get() < v.get() { v } else { x })
+                    }
+                    FactorValue::Range { low, high } => {
+                        range(low.get().max(v.get()), high.get().max(v.get()))
+                    }
                     FactorValue::Unknown => range(v.get(), 1.0),
                 },
                 Op::AtMost => match old {
-                    FactorValue::Known(x) => FactorValue::Known(if x.get() > v.get() { v } else { x }),
-                    FactorValue::Range { low, high } => range(low.get().min(v.get()), high.get().min(v.get())),
+                    FactorValue::Known(x) => {
+                        FactorValue::Known(if x.get() > v.get() { v } else { x })
+                    }
+                    FactorValue::Range { low, high } => {
+                        range(low.get().min(v.get()), high.get().min(v.get()))
+                    }
                     FactorValue::Unknown => range(0.0, v.get()),
                 },
             };
@@ -92,7 +100,10 @@ fn range(low: f64, high: f64) -> FactorValue {
 }
 
 /// Apply moves in order to a copy of `values`.
-pub fn apply_all<'a>(values: &FactorValues, moves: impl IntoIterator<Item = &'a Move>) -> FactorValues {
+pub fn apply_all<'a>(
+    values: &FactorValues,
+    moves: impl IntoIterator<Item = &'a Move>,
+) -> FactorValues {
     let mut out = *values;
     for m in moves {
         m.apply(&mut out);
@@ -137,10 +148,17 @@ impl Catalogue {
             location: offset.map(|o| locate(src, o)),
             message,
         };
-        let file: File = toml::from_str(src)
-            .map_err(|e| err(e.span().map(|s| s.start), e.message().trim().replace('\n', " ")))?;
+        let file: File = toml::from_str(src).map_err(|e| {
+            err(
+                e.span().map(|s| s.start),
+                e.message().trim().replace('\n', " "),
+            )
+        })?;
         if file.moves.is_empty() {
-            return Err(err(None, "no moves: the file needs at least one [[move]] table".into()));
+            return Err(err(
+                None,
+                "no moves: the file needs at least one [[move]] table".into(),
+            ));
         }
         let mut out = Catalogue::default();
         for row in file.moves {
@@ -156,15 +174,23 @@ impl Catalogue {
                 _ => {
                     return Err(err(
                         Some(row.id.span().start),
-                        format!("move id `{id}` must be `{actor}.<name>`: the actor, a dot and a name"),
+                        format!(
+                            "move id `{id}` must be `{actor}.<name>`: the actor, a dot and a name"
+                        ),
                     ));
                 }
             }
             if out.get(id).is_some() {
-                return Err(err(Some(row.id.span().start), format!("duplicate move id `{id}`")));
+                return Err(err(
+                    Some(row.id.span().start),
+                    format!("duplicate move id `{id}`"),
+                ));
             }
             if row.description.get_ref().trim().is_empty() {
-                return Err(err(Some(row.description.span().start), "`description` is empty".into()));
+                return Err(err(
+                    Some(row.description.span().start),
+                    "`description` is empty".into(),
+                ));
             }
             let probability = match row.probability {
                 Some(p) if !(0.0..=1.0).contains(p.get_ref()) => {
@@ -176,13 +202,21 @@ impl Catalogue {
                 p => p.map(|p| p.into_inner()),
             };
             let mut changes = Vec::new();
-            for (op, table) in [(Op::Set, row.set), (Op::AtLeast, row.at_least), (Op::AtMost, row.at_most)] {
+            for (op, table) in [
+                (Op::Set, row.set),
+                (Op::AtLeast, row.at_least),
+                (Op::AtMost, row.at_most),
+            ] {
                 for (k, v) in table {
                     let Some(factor) = Factor::from_name(k.get_ref()) else {
                         let names: Vec<_> = Factor::names().collect();
                         return Err(err(
                             Some(k.span().start),
-                            format!("unknown factor `{}`; the factors are: {}", k.get_ref(), names.join(", ")),
+                            format!(
+                                "unknown factor `{}`; the factors are: {}",
+                                k.get_ref(),
+                                names.join(", ")
+                            ),
                         ));
                     };
                     if !(0.0..=1.0).contains(v.get_ref()) {
@@ -197,7 +231,11 @@ impl Catalogue {
                             format!("factor `{factor}` is changed twice in one move"),
                         ));
                     }
-                    changes.push(Change { factor, op, value: v.into_inner() });
+                    changes.push(Change {
+                        factor,
+                        op,
+                        value: v.into_inner(),
+                    });
                 }
             }
             if changes.is_empty() {
@@ -306,7 +344,11 @@ at_least = { rival_support = 0.5 }
             description: "d".into(),
             expect: Expect::Raises,
             probability: None,
-            changes: vec![Change { factor: Factor::IncumbentInControl, op: Op::AtMost, value: 0.25 }],
+            changes: vec![Change {
+                factor: Factor::IncumbentInControl,
+                op: Op::AtMost,
+                value: 0.25,
+            }],
         };
         m.apply(&mut v);
         assert_eq!(v.get(Factor::IncumbentInControl).point(), Some(0.25));
@@ -316,13 +358,22 @@ at_least = { rival_support = 0.5 }
     fn errors_name_file_line_and_column() {
         let bad = SRC.replace("membership_prospect = 1.0", "membership = 1.0");
         let e = parse(&bad).unwrap_err().to_string();
-        assert!(e.starts_with("m.toml:7:9: unknown factor `membership`"), "{e}");
+        assert!(
+            e.starts_with("m.toml:7:9: unknown factor `membership`"),
+            "{e}"
+        );
         let bad = SRC.replace("probability = 0.02", "probability = 2.0");
         let e = parse(&bad).unwrap_err().to_string();
-        assert!(e.starts_with("m.toml:6:15: probability 2 is outside [0, 1]"), "{e}");
+        assert!(
+            e.starts_with("m.toml:6:15: probability 2 is outside [0, 1]"),
+            "{e}"
+        );
         let bad = SRC.replace("id = \"rival.offer_membership\"", "id = \"offer\"");
         let e = parse(&bad).unwrap_err().to_string();
-        assert!(e.starts_with("m.toml:3:6: move id `offer` must be `rival.<name>`"), "{e}");
+        assert!(
+            e.starts_with("m.toml:3:6: move id `offer` must be `rival.<name>`"),
+            "{e}"
+        );
         let bad = format!("{SRC}{SRC}");
         let e = parse(&bad).unwrap_err().to_string();
         assert!(e.starts_with("m.toml:11:6: duplicate move id"), "{e}");
@@ -336,7 +387,10 @@ at_least = { rival_support = 0.5 }
     #[test]
     fn selection_rejects_unknown_and_repeated_ids() {
         let c = parse(SRC).unwrap();
-        assert!(matches!(c.select(&["nope"]), Err(ExplainError::UnknownMove { .. })));
+        assert!(matches!(
+            c.select(&["nope"]),
+            Err(ExplainError::UnknownMove { .. })
+        ));
         assert!(matches!(
             c.select(&["rival.offer_membership", "rival.offer_membership"]),
             Err(ExplainError::RepeatedMove { .. })

@@ -9,5 +9,6 @@ pub fn country(code: &str) -> &str {
 pub fn country_cap(code: &str) -> String {
     let n = country(code);
     let mut c = n.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }

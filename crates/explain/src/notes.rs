@@ -64,5 +64,8 @@ pub fn note(s: &Situation, a: &Assessment, f: Factor) -> FactorNote {
 
 /// The model's contribution of one factor, if reported.
 pub fn contribution(a: &Assessment, f: Factor) -> Option<f64> {
-    a.drivers.iter().find(|d| d.factor == f).map(|d| d.contribution)
+    a.drivers
+        .iter()
+        .find(|d| d.factor == f)
+        .map(|d| d.contribution)
 }

@@ -44,11 +44,36 @@ pub struct Step {
 }
 
 const STEPS: [(&str, &str, Factor, bool); 5] = [
-    ("pressure", "the incumbent is under pressure from mass protest", Factor::ProtestScale, false),
-    ("repression_fails", "repression fails and the protests grow", Factor::RepressionFailed, false),
-    ("rival_sides", "rival-bloc leaders side with the protesters", Factor::RivalSupport, false),
-    ("incumbent_ousted", "the incumbent is swept away", Factor::IncumbentInControl, true),
-    ("reorientation", "a new course turns radically toward the rival bloc", Factor::Reorientation, false),
+    (
+        "pressure",
+        "the incumbent is under pressure from mass protest",
+        Factor::ProtestScale,
+        false,
+    ),
+    (
+        "repression_fails",
+        "repression fails and the protests grow",
+        Factor::RepressionFailed,
+        false,
+    ),
+    (
+        "rival_sides",
+        "rival-bloc leaders side with the protesters",
+        Factor::RivalSupport,
+        false,
+    ),
+    (
+        "incumbent_ousted",
+        "the incumbent is swept away",
+        Factor::IncumbentInControl,
+        true,
+    ),
+    (
+        "reorientation",
+        "a new course turns radically toward the rival bloc",
+        Factor::Reorientation,
+        false,
+    ),
 ];
 
 fn step_state(indicator: Option<f64>) -> StepState {
@@ -94,9 +119,10 @@ pub fn path(s: &Situation, probability: f64) -> Vec<Step> {
 
 /// The value a factor must take for a step to count as reached (used by signposts and tests).
 pub fn reaching_value(f: Factor) -> Option<FactorValue> {
-    STEPS.iter().find(|s| s.2 == f).map(|s| {
-        FactorValue::Known(if s.3 { Level::ZERO } else { Level::ONE })
-    })
+    STEPS
+        .iter()
+        .find(|s| s.2 == f)
+        .map(|s| FactorValue::Known(if s.3 { Level::ZERO } else { Level::ONE }))
 }
 
 #[cfg(test)]

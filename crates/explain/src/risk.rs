@@ -88,12 +88,18 @@ pub fn integrate_with<M: RiskModel + ?Sized>(
     for (f, v) in values.iter() {
         match *v {
             FactorValue::Known(l) => x[f.index()] = l.get(),
-            FactorValue::Range { low, high } => open.push((f.index(), low.get(), high.get(), false)),
+            FactorValue::Range { low, high } => {
+                open.push((f.index(), low.get(), high.get(), false))
+            }
             FactorValue::Unknown => open.push((f.index(), 0.0, 1.0, true)),
         }
     }
     if open.is_empty() {
-        let iv = if with_interval { model.interval(&x) } else { [f64::NAN; 2] };
+        let iv = if with_interval {
+            model.interval(&x)
+        } else {
+            [f64::NAN; 2]
+        };
         return Estimate {
             probability: conv(model.probability(&x)),
             interval: [conv(iv[0]), conv(iv[1])],

@@ -34,7 +34,10 @@ pub struct Scenario {
 /// Evaluate a situation after `moves` (applied in order).
 pub fn scenario<M: RiskModel + ?Sized>(model: &M, s: &Situation, moves: &[&Move]) -> Scenario {
     let base = model.estimate(&s.factors, s.horizon_days);
-    let after = model.estimate(&apply_all(&s.factors, moves.iter().copied()), s.horizon_days);
+    let after = model.estimate(
+        &apply_all(&s.factors, moves.iter().copied()),
+        s.horizon_days,
+    );
     Scenario {
         moves: moves.iter().map(|m| m.id.clone()).collect(),
         probability: after.probability,
@@ -54,18 +57,33 @@ pub struct GridRow {
 }
 
 /// Every combination of the moves: `2^n` rows, row `r` has move `i` on when bit `i` of `r` is set.
-pub fn grid<M: RiskModel + ?Sized>(model: &M, s: &Situation, moves: &[&Move]) -> Result<Vec<GridRow>, ExplainError> {
+pub fn grid<M: RiskModel + ?Sized>(
+    model: &M,
+    s: &Situation,
+    moves: &[&Move],
+) -> Result<Vec<GridRow>, ExplainError> {
     if moves.len() > MAX_COMBINED {
-        return Err(ExplainError::TooManyMoves { count: moves.len(), max: MAX_COMBINED });
+        return Err(ExplainError::TooManyMoves {
+            count: moves.len(),
+            max: MAX_COMBINED,
+        });
     }
     Ok((0..1usize << moves.len())
         .map(|r| {
             let active: Vec<bool> = (0..moves.len()).map(|i| r >> i & 1 == 1).collect();
-            let on: Vec<&Move> = moves.iter().zip(&active).filter(|(_, a)| **a).map(|(m, _)| *m).collect();
+            let on: Vec<&Move> = moves
+                .iter()
+                .zip(&active)
+                .filter(|(_, a)| **a)
+                .map(|(m, _)| *m)
+                .collect();
             GridRow {
                 moves: on.iter().map(|m| m.id.clone()).collect(),
                 active,
-                probability: model.estimate_probability(&apply_all(&s.factors, on.iter().copied()), s.horizon_days),
+                probability: model.estimate_probability(
+                    &apply_all(&s.factors, on.iter().copied()),
+                    s.horizon_days,
+                ),
             }
         })
         .collect())
@@ -95,16 +113,28 @@ pub struct Tree {
 }
 
 /// The scenario tree over `moves`, each with its own probability.
-pub fn tree<M: RiskModel + ?Sized>(model: &M, s: &Situation, moves: &[&Move]) -> Result<Tree, ExplainError> {
+pub fn tree<M: RiskModel + ?Sized>(
+    model: &M,
+    s: &Situation,
+    moves: &[&Move],
+) -> Result<Tree, ExplainError> {
     let q: Vec<f64> = moves
         .iter()
-        .map(|m| m.probability.ok_or_else(|| ExplainError::MissingProbability { id: m.id.clone() }))
+        .map(|m| {
+            m.probability
+                .ok_or_else(|| ExplainError::MissingProbability { id: m.id.clone() })
+        })
         .collect::<Result<_, _>>()?;
     let rows = grid(model, s, moves)?;
     let mut branches: Vec<Branch> = rows
         .into_iter()
         .map(|r| {
-            let bp: f64 = r.active.iter().zip(&q).map(|(&a, &qi)| if a { qi } else { 1.0 - qi }).product();
+            let bp: f64 = r
+                .active
+                .iter()
+                .zip(&q)
+                .map(|(&a, &qi)| if a { qi } else { 1.0 - qi })
+                .product();
             Branch {
                 moves: r.moves,
                 branch_probability: bp,
@@ -116,7 +146,11 @@ pub fn tree<M: RiskModel + ?Sized>(model: &M, s: &Situation, moves: &[&Move]) ->
         .collect();
     let total: f64 = branches.iter().map(|b| b.contribution).sum();
     for b in &mut branches {
-        b.share = if total > 0.0 { b.contribution / total } else { 0.0 };
+        b.share = if total > 0.0 {
+            b.contribution / total
+        } else {
+            0.0
+        };
     }
     branches.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
     Ok(Tree {
@@ -143,7 +177,11 @@ pub fn pairs<M: RiskModel + ?Sized>(model: &M, s: &Situation, moves: &[&Move]) -
     let mut p = vec![vec![0.0; n]; n];
     for i in 0..n {
         for j in i..n {
-            let set: Vec<&Move> = if i == j { vec![moves[i]] } else { vec![moves[i], moves[j]] };
+            let set: Vec<&Move> = if i == j {
+                vec![moves[i]]
+            } else {
+                vec![moves[i], moves[j]]
+            };
             let q = model.estimate_probability(&apply_all(&s.factors, set), s.horizon_days);
             p[i][j] = q;
             p[j][i] = q;
@@ -182,7 +220,12 @@ pub struct ActorOptions {
 pub const NO_EFFECT: f64 = 1e-9;
 
 /// Every catalogued move applied alone, grouped by actor (catalogue order) and ranked by |effect|.
-pub fn options<M: RiskModel + ?Sized>(model: &M, s: &Situation, baseline: &Estimate, moves: &Catalogue) -> Vec<ActorOptions> {
+pub fn options<M: RiskModel + ?Sized>(
+    model: &M,
+    s: &Situation,
+    baseline: &Estimate,
+    moves: &Catalogue,
+) -> Vec<ActorOptions> {
     let mut out: Vec<ActorOptions> = Vec::new();
     for m in &moves.moves {
         let q = model.estimate_probability(&m.apply_to(&s.factors), s.horizon_days);
@@ -202,11 +245,15 @@ pub fn options<M: RiskModel + ?Sized>(model: &M, s: &Situation, baseline: &Estim
         };
         match out.iter_mut().find(|a| a.actor == m.actor) {
             Some(a) => a.moves.push(e),
-            None => out.push(ActorOptions { actor: m.actor.clone(), moves: vec![e] }),
+            None => out.push(ActorOptions {
+                actor: m.actor.clone(),
+                moves: vec![e],
+            }),
         }
     }
     for a in &mut out {
-        a.moves.sort_by(|x, y| y.delta.abs().total_cmp(&x.delta.abs()));
+        a.moves
+            .sort_by(|x, y| y.delta.abs().total_cmp(&x.delta.abs()));
     }
     out
 }

@@ -44,7 +44,10 @@ fn matching_move<'a>(moves: &'a Catalogue, s: &Situation, f: Factor, to: f64) ->
     moves.moves.iter().find(|m| {
         m.changes.len() == 1
             && m.changes[0].factor == f
-            && m.apply_to(&s.factors).get(f).point().is_some_and(|v| (v - to).abs() < 1e-9)
+            && m.apply_to(&s.factors)
+                .get(f)
+                .point()
+                .is_some_and(|v| (v - to).abs() < 1e-9)
     })
 }
 
@@ -55,12 +58,21 @@ fn event(f: Factor, from: FactorValue, to: f64, mv: Option<&Move>) -> String {
     let anchor = f.describe(to);
     match from {
         FactorValue::Unknown => format!("{} (not coded) turns out to be \"{anchor}\"", f.label()),
-        _ => format!("{} moves to \"{anchor}\" (now \"{}\")", f.label(), crate::notes::reading(f, from)),
+        _ => format!(
+            "{} moves to \"{anchor}\" (now \"{}\")",
+            f.label(),
+            crate::notes::reading(f, from)
+        ),
     }
 }
 
 /// The signposts for a situation whose probability is `p`.
-pub fn signposts<M: RiskModel + ?Sized>(model: &M, s: &Situation, p: f64, moves: &Catalogue) -> Vec<Signpost> {
+pub fn signposts<M: RiskModel + ?Sized>(
+    model: &M,
+    s: &Situation,
+    p: f64,
+    moves: &Catalogue,
+) -> Vec<Signpost> {
     let mut rises = Vec::new();
     let mut falls = Vec::new();
     for f in Factor::ALL {

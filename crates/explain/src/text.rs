@@ -40,7 +40,13 @@ pub fn strength(c: f64) -> &'static str {
     if a < 0.05 {
         "no weight"
     } else if c > 0.0 {
-        if a >= 1.0 { "raises the risk strongly" } else if a >= 0.3 { "raises the risk" } else { "raises the risk slightly" }
+        if a >= 1.0 {
+            "raises the risk strongly"
+        } else if a >= 0.3 {
+            "raises the risk"
+        } else {
+            "raises the risk slightly"
+        }
     } else if a >= 1.0 {
         "lowers the risk strongly"
     } else if a >= 0.3 {
@@ -52,12 +58,20 @@ pub fn strength(c: f64) -> &'static str {
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 fn factor_lines(out: &mut String, n: &FactorNote) {
-    let weight = n.contribution.map(|c| format!(" [{}]", strength(c))).unwrap_or_default();
-    out.push_str(&wrap(&format!("{}: {}{weight}", n.label, n.reading), "   - ", "     "));
+    let weight = n
+        .contribution
+        .map(|c| format!(" [{}]", strength(c)))
+        .unwrap_or_default();
+    out.push_str(&wrap(
+        &format!("{}: {}{weight}", n.label, n.reading),
+        "   - ",
+        "     ",
+    ));
     for e in &n.evidence {
         out.push_str(&wrap(
             &format!("{}: {} (source: {})", e.date, e.text, e.source),
@@ -117,8 +131,16 @@ pub fn render(x: &Explanation) -> String {
 
     // How likely is an intervention?
     o.push_str("\nHOW LIKELY IS AN INTERVENTION?\n");
-    let threatened = x.interests.iter().filter(|i| i.state == InterestState::Threatened).count();
-    let in_place: Vec<_> = x.restraints.iter().filter(|r| r.in_place == Some(true)).collect();
+    let threatened = x
+        .interests
+        .iter()
+        .filter(|i| i.state == InterestState::Threatened)
+        .count();
+    let in_place: Vec<_> = x
+        .restraints
+        .iter()
+        .filter(|r| r.in_place == Some(true))
+        .collect();
     o.push_str(&wrap(
         &format!(
             "{} ({}, 90% interval {}). {} of the two core interests {} threatened by the present \
@@ -126,7 +148,11 @@ pub fn render(x: &Explanation) -> String {
             capitalise(x.band),
             percent(x.probability),
             percent_range(x.interval),
-            match threatened { 0 => "Neither", 1 => "One", _ => "Both" },
+            match threatened {
+                0 => "Neither",
+                1 => "One",
+                _ => "Both",
+            },
             if threatened == 1 { "is" } else { "are" },
             in_place.len(),
             x.restraints.len(),
@@ -168,24 +194,47 @@ pub fn render(x: &Explanation) -> String {
         o.push_str("  (none)\n");
     }
     for r in &in_place {
-        o.push_str(&wrap(&format!("{} [{}]", r.description, strength(r.contribution)), "  + ", "    "));
+        o.push_str(&wrap(
+            &format!("{} [{}]", r.description, strength(r.contribution)),
+            "  + ",
+            "    ",
+        ));
     }
-    let missing: Vec<_> = x.restraints.iter().filter(|r| r.in_place != Some(true)).collect();
+    let missing: Vec<_> = x
+        .restraints
+        .iter()
+        .filter(|r| r.in_place != Some(true))
+        .collect();
     if !missing.is_empty() {
         o.push_str("Not in place:\n");
         for r in missing {
-            let why = if r.in_place.is_none() { " (not coded)" } else { "" };
+            let why = if r.in_place.is_none() {
+                " (not coded)"
+            } else {
+                ""
+            };
             o.push_str(&wrap(&format!("{}{why}", r.description), "  - ", "    "));
         }
     }
 
     // Analogues.
     let a = &x.analogues;
-    o.push_str(&format!("\nNearest historical cases ({} of {} compared):\n", a.nearest.len(), a.compared));
+    o.push_str(&format!(
+        "\nNearest historical cases ({} of {} compared):\n",
+        a.nearest.len(),
+        a.compared
+    ));
     for c in &a.nearest {
-        let outcome = if c.force { format!("force ({})", c.response) } else { format!("no force ({})", c.response) };
+        let outcome = if c.force {
+            format!("force ({})", c.response)
+        } else {
+            format!("no force ({})", c.response)
+        };
         o.push_str(&wrap(
-            &format!("{} {}, similarity {:.2}: {outcome}.", c.id, c.title, c.similarity),
+            &format!(
+                "{} {}, similarity {:.2}: {outcome}.",
+                c.id, c.title, c.similarity
+            ),
             "  ",
             "      ",
         ));
@@ -193,14 +242,31 @@ pub fn render(x: &Explanation) -> String {
             let d: Vec<String> = c
                 .differences
                 .iter()
-                .map(|d| format!("{}: here \"{}\", there \"{}\"", d.factor.label(), d.here_reading, d.there_reading))
+                .map(|d| {
+                    format!(
+                        "{}: here \"{}\", there \"{}\"",
+                        d.factor.label(),
+                        d.here_reading,
+                        d.there_reading
+                    )
+                })
                 .collect();
-            o.push_str(&wrap(&format!("differs in {}", d.join("; ")), "      ", "      "));
+            o.push_str(&wrap(
+                &format!("differs in {}", d.join("; ")),
+                "      ",
+                "      ",
+            ));
         }
     }
     let nf = a.nearest.iter().filter(|c| c.force).count();
     o.push_str(&wrap(
-        &format!("Force among the {} nearest: {} of {} ({}).", a.k, nf, a.k, percent(a.base_rate)),
+        &format!(
+            "Force among the {} nearest: {} of {} ({}).",
+            a.k,
+            nf,
+            a.k,
+            percent(a.base_rate)
+        ),
         "  ",
         "  ",
     ));
@@ -208,7 +274,14 @@ pub fn render(x: &Explanation) -> String {
         let d: Vec<String> = c
             .differences
             .iter()
-            .map(|d| format!("{} (here \"{}\", there \"{}\")", d.factor.label(), d.here_reading, d.there_reading))
+            .map(|d| {
+                format!(
+                    "{} (here \"{}\", there \"{}\")",
+                    d.factor.label(),
+                    d.here_reading,
+                    d.there_reading
+                )
+            })
             .collect();
         o.push_str(&wrap(
             &format!(
@@ -216,8 +289,16 @@ pub fn render(x: &Explanation) -> String {
                 c.id,
                 c.title,
                 c.similarity,
-                if c.force { format!("force ({})", c.response) } else { format!("no force ({})", c.response) },
-                if d.is_empty() { "little".to_string() } else { d.join("; ") }
+                if c.force {
+                    format!("force ({})", c.response)
+                } else {
+                    format!("no force ({})", c.response)
+                },
+                if d.is_empty() {
+                    "little".to_string()
+                } else {
+                    d.join("; ")
+                }
             ),
             "  ",
             "  ",
@@ -228,17 +309,26 @@ pub fn render(x: &Explanation) -> String {
     // Signposts.
     o.push_str("\nSIGNPOSTS: WHAT WOULD CHANGE THE ANSWER\n");
     if x.signposts.is_empty() {
-        o.push_str("  No single change moves the probability by half a percentage point or more.\n");
+        o.push_str(
+            "  No single change moves the probability by half a percentage point or more.\n",
+        );
     }
     for sp in &x.signposts {
-        let arrow = if sp.probability_if > sp.probability { "↑" } else { "↓" };
+        let arrow = if sp.probability_if > sp.probability {
+            "↑"
+        } else {
+            "↓"
+        };
         o.push_str(&wrap(&sp.description, &format!("  {arrow} "), "    "));
     }
 
     // What can be done?
     o.push_str("\nWHAT CAN BE DONE?\n");
     o.push_str(&wrap(
-        &format!("Each actor's moves, one at a time, by their effect on the chance of force ({} now):", percent(x.probability)),
+        &format!(
+            "Each actor's moves, one at a time, by their effect on the chance of force ({} now):",
+            percent(x.probability)
+        ),
         "",
         "",
     ));
@@ -246,7 +336,12 @@ pub fn render(x: &Explanation) -> String {
         let _ = writeln!(o, "  {}", capitalise(&act.actor));
         for m in &act.moves {
             o.push_str(&wrap(
-                &format!("{}: {} → {}", m.description, percent(x.probability), percent(m.probability_if)),
+                &format!(
+                    "{}: {} → {}",
+                    m.description,
+                    percent(x.probability),
+                    percent(m.probability_if)
+                ),
                 "    - ",
                 "      ",
             ));

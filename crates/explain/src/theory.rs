@@ -41,7 +41,13 @@ pub fn disagreements<M: RiskModel + ?Sized>(
     let mut out = Vec::new();
     for m in options.iter().flat_map(|a| &a.moves) {
         if !m.agrees_with_theory {
-            let verb = |e: Expect| if e == Expect::Raises { "raise" } else { "lower" };
+            let verb = |e: Expect| {
+                if e == Expect::Raises {
+                    "raise"
+                } else {
+                    "lower"
+                }
+            };
             out.push(Disagreement {
                 kind: "move",
                 subject: m.id.clone(),

@@ -21,7 +21,11 @@ fn cases() -> Vec<Case> {
 }
 
 fn moves() -> Catalogue {
-    Catalogue::parse(Path::new("data/moves.toml"), casus_data::builtin::moves_toml().unwrap()).unwrap()
+    Catalogue::parse(
+        Path::new("data/moves.toml"),
+        casus_data::builtin::moves_toml().unwrap(),
+    )
+    .unwrap()
 }
 
 /// The fitted model when an artifact is built in.
@@ -34,18 +38,41 @@ mod text_output {
 
     #[test]
     fn belarus_with_the_fixture_model() {
-        let x = explain(&FixtureModel::default(), &belarus(), &cases(), &moves(), ExplainOptions::default());
+        let x = explain(
+            &FixtureModel::default(),
+            &belarus(),
+            &cases(),
+            &moves(),
+            ExplainOptions::default(),
+        );
         insta::assert_snapshot!("belarus_fixture_model", text::render(&x));
     }
 
     #[test]
     fn sections_follow_the_article() {
-        let x = explain(&FixtureModel::default(), &belarus(), &cases(), &moves(), ExplainOptions::default());
+        let x = explain(
+            &FixtureModel::default(),
+            &belarus(),
+            &cases(),
+            &moves(),
+            ExplainOptions::default(),
+        );
         let t = text::render(&x);
-        let order = ["WHY WOULD RUSSIA INTERVENE?", "HOW LIKELY IS AN INTERVENTION?", "escalation path", "Restraints in place", "Nearest historical cases", "SIGNPOSTS", "WHAT CAN BE DONE?", "WHERE THE DATA DISAGREE"];
+        let order = [
+            "WHY WOULD RUSSIA INTERVENE?",
+            "HOW LIKELY IS AN INTERVENTION?",
+            "escalation path",
+            "Restraints in place",
+            "Nearest historical cases",
+            "SIGNPOSTS",
+            "WHAT CAN BE DONE?",
+            "WHERE THE DATA DISAGREE",
+        ];
         let mut at = 0;
         for h in order {
-            let i = t[at..].find(h).unwrap_or_else(|| panic!("{h} missing or out of order"));
+            let i = t[at..]
+                .find(h)
+                .unwrap_or_else(|| panic!("{h} missing or out of order"));
             at += i;
         }
     }
@@ -56,13 +83,38 @@ mod json_output {
 
     #[test]
     fn has_the_documented_keys() {
-        let x = explain(&FixtureModel::default(), &belarus(), &cases(), &moves(), ExplainOptions::default());
+        let x = explain(
+            &FixtureModel::default(),
+            &belarus(),
+            &cases(),
+            &moves(),
+            ExplainOptions::default(),
+        );
         let v = serde_json::to_value(&x).unwrap();
-        for k in ["probability", "interval", "band", "interests", "path", "restraints", "analogues", "signposts", "options", "disagreements", "drivers", "evidence"] {
+        for k in [
+            "probability",
+            "interval",
+            "band",
+            "interests",
+            "path",
+            "restraints",
+            "analogues",
+            "signposts",
+            "options",
+            "disagreements",
+            "drivers",
+            "evidence",
+        ] {
             assert!(v.get(k).is_some(), "missing key {k}");
         }
         assert_eq!(v["interests"].as_array().unwrap().len(), 2);
-        assert!(v["path"].as_array().unwrap().iter().all(|s| s["reached"].is_boolean()));
+        assert!(
+            v["path"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s["reached"].is_boolean())
+        );
         let a = &v["analogues"]["nearest"][0];
         for k in ["id", "similarity", "force", "title", "differences"] {
             assert!(a.get(k).is_some(), "analogue key {k}");
@@ -81,25 +133,54 @@ mod article {
     /// but not threatened, the late steps of the path not reached, the four restraints in place.
     #[test]
     fn belarus_reads_like_the_article() {
-        let x = explain(&FixtureModel::default(), &belarus(), &cases(), &moves(), ExplainOptions::default());
+        let x = explain(
+            &FixtureModel::default(),
+            &belarus(),
+            &cases(),
+            &moves(),
+            ExplainOptions::default(),
+        );
         use casus_explain::interests::InterestState::AtStake;
-        assert!(x.interests.iter().all(|i| i.state == AtStake), "{:?}", x.interests.iter().map(|i| i.state).collect::<Vec<_>>());
+        assert!(
+            x.interests.iter().all(|i| i.state == AtStake),
+            "{:?}",
+            x.interests.iter().map(|i| i.state).collect::<Vec<_>>()
+        );
         let reached = |k: &str| x.path.iter().find(|s| s.key == k).unwrap().reached;
         assert!(reached("pressure"));
         assert!(!reached("incumbent_ousted") && !reached("reorientation") && !reached("force"));
         let in_place = |k: &str| x.restraints.iter().find(|r| r.key == k).unwrap().in_place;
-        for k in ["incumbent_in_charge", "managed_transition", "no_reorientation", "no_military_moves"] {
+        for k in [
+            "incumbent_in_charge",
+            "managed_transition",
+            "no_reorientation",
+            "no_military_moves",
+        ] {
             assert_eq!(in_place(k), Some(true), "{k}");
         }
     }
 
     #[test]
     fn analogues_and_contrast_come_from_the_cases() {
-        let x = explain(&FixtureModel::default(), &belarus(), &cases(), &moves(), ExplainOptions { k: 3 });
+        let x = explain(
+            &FixtureModel::default(),
+            &belarus(),
+            &cases(),
+            &moves(),
+            ExplainOptions { k: 3 },
+        );
         let ids: Vec<&str> = x.analogues.nearest.iter().map(|a| a.id.as_str()).collect();
-        assert!(ids.contains(&"RUS-ARM-2018") || ids.contains(&"RUS-KGZ-2005"), "{ids:?}");
+        assert!(
+            ids.contains(&"RUS-ARM-2018") || ids.contains(&"RUS-KGZ-2005"),
+            "{ids:?}"
+        );
         assert_eq!(x.analogues.contrast.as_ref().unwrap().id, "RUS-UKR-2014");
-        assert!(x.analogues.nearest.windows(2).all(|w| w[0].similarity >= w[1].similarity));
+        assert!(
+            x.analogues
+                .nearest
+                .windows(2)
+                .all(|w| w[0].similarity >= w[1].similarity)
+        );
     }
 }
 
@@ -109,7 +190,9 @@ mod scenario_runs {
     #[test]
     fn moves_apply_and_the_grid_has_two_to_the_n_rows() {
         let (m, s, c) = (FixtureModel::default(), belarus(), moves());
-        let chosen = c.select(&["opposition.demand_reorientation", "regime.incumbent_ousted"]).unwrap();
+        let chosen = c
+            .select(&["opposition.demand_reorientation", "regime.incumbent_ousted"])
+            .unwrap();
         let sc = scenarios::scenario(&m, &s, &chosen);
         assert!(sc.probability > 3.0 * sc.baseline_probability, "{sc:?}");
         let all: Vec<_> = c.moves.iter().collect();
@@ -144,7 +227,10 @@ mod theory_vs_data {
     fn situation(values: &[u8]) -> Situation {
         let mut s = belarus();
         for (f, v) in Factor::ALL.iter().zip(values) {
-            s.factors.set(*f, FactorValue::Known(Level::saturating(f64::from(*v) / 4.0)));
+            s.factors.set(
+                *f,
+                FactorValue::Known(Level::saturating(f64::from(*v) / 4.0)),
+            );
         }
         s
     }
@@ -160,7 +246,12 @@ mod theory_vs_data {
                 Expect::Raises => m.delta < -NO_EFFECT,
                 Expect::Lowers => m.delta > NO_EFFECT,
             };
-            prop_assert_eq!(wrong, notes.iter().any(|d| d.subject == m.id), "move {}", m.id);
+            prop_assert_eq!(
+                wrong,
+                notes.iter().any(|d| d.subject == m.id),
+                "move {}",
+                m.id
+            );
         }
         Ok(())
     }
@@ -188,8 +279,18 @@ mod theory_vs_data {
         // A model that contradicts the theory on reorientation.
         let mut contrary = FixtureModel::default();
         contrary.weights[Factor::Reorientation.index()] = -2.0;
-        let x = explain(&contrary, &belarus(), &cases(), &moves(), ExplainOptions::default());
-        assert!(x.disagreements.iter().any(|d| d.subject == "opposition.demand_reorientation"));
+        let x = explain(
+            &contrary,
+            &belarus(),
+            &cases(),
+            &moves(),
+            ExplainOptions::default(),
+        );
+        assert!(
+            x.disagreements
+                .iter()
+                .any(|d| d.subject == "opposition.demand_reorientation")
+        );
         assert!(x.disagreements.iter().any(|d| d.subject == "reorientation"));
         let t = text::render(&x);
         assert!(t.contains("The theory expects that the opposition demands an EU/NATO course would raise the risk"), "{t}");
@@ -208,9 +309,14 @@ mod fitted_model {
         };
         let s = casus_data::builtin::default_situation().unwrap();
         let c = moves();
-        let chosen = c.select(&["opposition.demand_reorientation", "regime.incumbent_ousted"]).unwrap();
+        let chosen = c
+            .select(&["opposition.demand_reorientation", "regime.incumbent_ousted"])
+            .unwrap();
         let sc = scenarios::scenario(&m, &s, &chosen);
-        eprintln!("baseline {:.4}, with both moves {:.4}, ratio {:.2}", sc.baseline_probability, sc.probability, sc.ratio);
+        eprintln!(
+            "baseline {:.4}, with both moves {:.4}, ratio {:.2}",
+            sc.baseline_probability, sc.probability, sc.ratio
+        );
         assert!(sc.probability > sc.baseline_probability);
     }
 }

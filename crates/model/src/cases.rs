@@ -160,7 +160,10 @@ mod tests {
 
     #[test]
     fn hash_of_no_cases_is_sha256_of_nothing() {
-        assert_eq!(case_base_hash(&[]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(
+            case_base_hash(&[]),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
     }
 
     #[test]

@@ -9,7 +9,9 @@ use casus_explain::path::{Step, StepState};
 use casus_explain::scenarios::PairGrid;
 
 /// One colour per verbal band, light (remote) to dark (almost certain).
-pub const BAND_COLOURS: [&str; 7] = ["#e5f5e0", "#c7e9c0", "#fee8c8", "#fdd49e", "#fc8d59", "#e34a33", "#b30000"];
+pub const BAND_COLOURS: [&str; 7] = [
+    "#e5f5e0", "#c7e9c0", "#fee8c8", "#fdd49e", "#fc8d59", "#e34a33", "#b30000",
+];
 const INK: &str = "#222";
 const MUTED: &str = "#666";
 const RAISE: &str = "#c0392b";
@@ -18,7 +20,10 @@ const LOWER: &str = "#2e6da4";
 /// x position of probability `p` on a scale where every verbal band has the same width.
 fn band_x(p: f64, x0: f64, bw: f64) -> f64 {
     let p = p.clamp(0.0, 1.0);
-    let i = SCALE.iter().position(|b| p < b.high).unwrap_or(SCALE.len() - 1);
+    let i = SCALE
+        .iter()
+        .position(|b| p < b.high)
+        .unwrap_or(SCALE.len() - 1);
     let b = SCALE[i];
     x0 + bw * (i as f64 + (p - b.low) / (b.high - b.low))
 }
@@ -28,25 +33,78 @@ pub fn gauge(p: f64, interval: [f64; 2]) -> String {
     let (w, h, x0) = (760.0, 150.0, 20.0);
     let bw = (w - 2.0 * x0) / SCALE.len() as f64;
     let (top, bh) = (46.0, 34.0);
-    let mut s = Svg::new(w, h, &format!(
-        "Probability of force: {} ({}), 90% interval {}–{}",
-        percent(p), band(p).words, percent(interval[0]), percent(interval[1])
-    ));
+    let mut s = Svg::new(
+        w,
+        h,
+        &format!(
+            "Probability of force: {} ({}), 90% interval {}–{}",
+            percent(p),
+            band(p).words,
+            percent(interval[0]),
+            percent(interval[1])
+        ),
+    );
     for (i, b) in SCALE.iter().enumerate() {
         let x = x0 + bw * i as f64;
-        s.rect(x, top, bw, bh, BAND_COLOURS[i], r##"stroke="#fff" stroke-width="1""##);
-        let words = if b.words.len() > 12 { wrap(b.words, 12) } else { vec![b.words.to_string()] };
-        s.lines(x + bw / 2.0, top + bh + 18.0, 13.0, Anchor::Middle, INK, &words);
-        s.text(x, top - 4.0, 11.0, Anchor::Middle, MUTED, "normal", &format!("{:.0}%", 100.0 * b.low));
+        s.rect(
+            x,
+            top,
+            bw,
+            bh,
+            BAND_COLOURS[i],
+            r##"stroke="#fff" stroke-width="1""##,
+        );
+        let words = if b.words.len() > 12 {
+            wrap(b.words, 12)
+        } else {
+            vec![b.words.to_string()]
+        };
+        s.lines(
+            x + bw / 2.0,
+            top + bh + 18.0,
+            13.0,
+            Anchor::Middle,
+            INK,
+            &words,
+        );
+        s.text(
+            x,
+            top - 4.0,
+            11.0,
+            Anchor::Middle,
+            MUTED,
+            "normal",
+            &format!("{:.0}%", 100.0 * b.low),
+        );
     }
-    s.text(w - x0, top - 4.0, 11.0, Anchor::Middle, MUTED, "normal", "100%");
-    let (xl, xh, xp) = (band_x(interval[0], x0, bw), band_x(interval[1], x0, bw), band_x(p, x0, bw));
+    s.text(
+        w - x0,
+        top - 4.0,
+        11.0,
+        Anchor::Middle,
+        MUTED,
+        "normal",
+        "100%",
+    );
+    let (xl, xh, xp) = (
+        band_x(interval[0], x0, bw),
+        band_x(interval[1], x0, bw),
+        band_x(p, x0, bw),
+    );
     let mid = top + bh / 2.0;
     s.line(xl, mid, xh, mid, INK, 3.0);
     s.line(xl, mid - 8.0, xl, mid + 8.0, INK, 3.0);
     s.line(xh, mid - 8.0, xh, mid + 8.0, INK, 3.0);
     s.circle(xp, mid, 8.0, INK, r##"stroke="#fff" stroke-width="2""##);
-    s.text(xp, 22.0, 16.0, Anchor::Middle, INK, "bold", &format!("{} — {}", percent(p), band(p).words));
+    s.text(
+        xp,
+        22.0,
+        16.0,
+        Anchor::Middle,
+        INK,
+        "bold",
+        &format!("{} — {}", percent(p), band(p).words),
+    );
     s.finish()
 }
 
@@ -65,7 +123,11 @@ pub fn waterfall(drivers: &[Driver], p: f64, top: usize) -> String {
     let mut ds: Vec<&Driver> = drivers.iter().collect();
     ds.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
     let rest: f64 = ds.iter().skip(top).map(|d| d.contribution).sum();
-    let mut rows: Vec<(String, f64)> = ds.iter().take(top).map(|d| (d.factor.label().to_string(), d.contribution)).collect();
+    let mut rows: Vec<(String, f64)> = ds
+        .iter()
+        .take(top)
+        .map(|d| (d.factor.label().to_string(), d.contribution))
+        .collect();
     if ds.len() > top {
         rows.push((format!("{} other factors", ds.len() - top), rest));
     }
@@ -86,25 +148,79 @@ pub fn waterfall(drivers: &[Driver], p: f64, top: usize) -> String {
     let h = top_m + row_h * n as f64 + 40.0;
     let plot_w = w - label_w - 70.0;
     let x = |v: f64| label_w + (v - lo) / (hi - lo) * plot_w;
-    let mut s = Svg::new(w, h, "Driver waterfall: each factor's push on the log-odds of force");
-    s.text(label_w, 16.0, 12.0, Anchor::Start, MUTED, "normal", "← lowers the risk      log-odds of force      raises the risk →");
+    let mut s = Svg::new(
+        w,
+        h,
+        "Driver waterfall: each factor's push on the log-odds of force",
+    );
+    s.text(
+        label_w,
+        16.0,
+        12.0,
+        Anchor::Start,
+        MUTED,
+        "normal",
+        "← lowers the risk      log-odds of force      raises the risk →",
+    );
     let mut y = top_m;
-    let ref_label = format!("reference: case-base average ({})", percent(logistic(start)));
-    s.text(label_w - 8.0, y + row_h * 0.65, 13.0, Anchor::End, INK, "bold", &ref_label);
+    let ref_label = format!(
+        "reference: case-base average ({})",
+        percent(logistic(start))
+    );
+    s.text(
+        label_w - 8.0,
+        y + row_h * 0.65,
+        13.0,
+        Anchor::End,
+        INK,
+        "bold",
+        &ref_label,
+    );
     s.rect(x(start) - 2.0, y + 4.0, 4.0, row_h - 8.0, INK, "");
     let mut acc = start;
     for (label, c) in &rows {
         y += row_h;
         let (a, b) = (acc, acc + c);
         let colour = if *c >= 0.0 { RAISE } else { LOWER };
-        s.text(label_w - 8.0, y + row_h * 0.65, 13.0, Anchor::End, INK, "normal", label);
-        s.rect(x(a.min(b)), y + 5.0, (x(a.max(b)) - x(a.min(b))).max(1.0), row_h - 10.0, colour, "");
+        s.text(
+            label_w - 8.0,
+            y + row_h * 0.65,
+            13.0,
+            Anchor::End,
+            INK,
+            "normal",
+            label,
+        );
+        s.rect(
+            x(a.min(b)),
+            y + 5.0,
+            (x(a.max(b)) - x(a.min(b))).max(1.0),
+            row_h - 10.0,
+            colour,
+            "",
+        );
         s.line(x(b), y + row_h - 5.0, x(b), y + row_h + 5.0, MUTED, 1.0);
-        s.text(x(a.max(b)) + 5.0, y + row_h * 0.65, 12.0, Anchor::Start, MUTED, "normal", &format!("{c:+.2}"));
+        s.text(
+            x(a.max(b)) + 5.0,
+            y + row_h * 0.65,
+            12.0,
+            Anchor::Start,
+            MUTED,
+            "normal",
+            &format!("{c:+.2}"),
+        );
         acc = b;
     }
     y += row_h;
-    s.text(label_w - 8.0, y + row_h * 0.65, 13.0, Anchor::End, INK, "bold", &format!("this situation ({})", percent(p)));
+    s.text(
+        label_w - 8.0,
+        y + row_h * 0.65,
+        13.0,
+        Anchor::End,
+        INK,
+        "bold",
+        &format!("this situation ({})", percent(p)),
+    );
     s.rect(x(end) - 2.0, y + 4.0, 4.0, row_h - 8.0, INK, "");
     // Axis with probability ticks.
     let axis_y = y + row_h + 8.0;
@@ -113,7 +229,15 @@ pub fn waterfall(drivers: &[Driver], p: f64, top: usize) -> String {
         let v = logit(q);
         if v >= lo && v <= hi {
             s.line(x(v), axis_y, x(v), axis_y + 5.0, MUTED, 1.0);
-            s.text(x(v), axis_y + 18.0, 11.0, Anchor::Middle, MUTED, "normal", &percent(q));
+            s.text(
+                x(v),
+                axis_y + 18.0,
+                11.0,
+                Anchor::Middle,
+                MUTED,
+                "normal",
+                &percent(q),
+            );
         }
     }
     s.finish()
@@ -124,7 +248,11 @@ pub fn path(steps: &[Step]) -> String {
     let n = steps.len().max(1) as f64;
     let (w, h) = (900.0, 176.0);
     let sw = w / n;
-    let mut s = Svg::new(w, h, "The escalation path (Ukraine 2014): which steps are reached");
+    let mut s = Svg::new(
+        w,
+        h,
+        "The escalation path (Ukraine 2014): which steps are reached",
+    );
     for (i, st) in steps.iter().enumerate() {
         let x = sw * i as f64;
         let (fill, ink, state) = match st.state {
@@ -134,7 +262,11 @@ pub fn path(steps: &[Step]) -> String {
             StepState::Unknown => ("#ffffff", MUTED, "unknown"),
         };
         let (fill, ink, state) = match st.probability {
-            Some(p) => (BAND_COLOURS[SCALE.iter().position(|b| p < b.high).unwrap_or(6)], INK, band(p).words),
+            Some(p) => (
+                BAND_COLOURS[SCALE.iter().position(|b| p < b.high).unwrap_or(6)],
+                INK,
+                band(p).words,
+            ),
             None => (fill, ink, state),
         };
         let tip = 16.0;
@@ -148,15 +280,38 @@ pub fn path(steps: &[Step]) -> String {
         ];
         s.polygon(&pts, fill, r##"stroke="#999" stroke-width="1""##);
         let cx = x + sw / 2.0 + 4.0;
-        s.text(cx, 34.0, 13.0, Anchor::Middle, ink, "bold", &format!("{}.", i + 1));
-        s.lines(cx, 54.0, 13.0, Anchor::Middle, ink, &wrap(st.description, 16));
+        s.text(
+            cx,
+            34.0,
+            13.0,
+            Anchor::Middle,
+            ink,
+            "bold",
+            &format!("{}.", i + 1),
+        );
+        s.lines(
+            cx,
+            54.0,
+            13.0,
+            Anchor::Middle,
+            ink,
+            &wrap(st.description, 16),
+        );
         let status = match st.probability {
             Some(p) => format!("{} ({})", state, percent(p)),
             None => state.to_string(),
         };
         s.lines(cx, 132.0, 12.0, Anchor::Middle, ink, &wrap(&status, 18));
     }
-    s.text(4.0, 170.0, 12.0, Anchor::Start, MUTED, "normal", "dark: reached · light orange: partly · grey: not reached · white: not coded");
+    s.text(
+        4.0,
+        170.0,
+        12.0,
+        Anchor::Start,
+        MUTED,
+        "normal",
+        "dark: reached · light orange: partly · grey: not reached · white: not coded",
+    );
     s.finish()
 }
 
@@ -171,7 +326,14 @@ pub fn heatmap(g: &PairGrid) -> String {
     let (label_w, cell, top) = (270.0, 62.0, 150.0);
     let w = label_w + cell * n as f64 + 20.0;
     let h = top + cell * n as f64 + 40.0;
-    let mut s = Svg::new(w, h, &format!("Scenario heat map: probability of force with pairs of moves (now {})", percent(g.baseline)));
+    let mut s = Svg::new(
+        w,
+        h,
+        &format!(
+            "Scenario heat map: probability of force with pairs of moves (now {})",
+            percent(g.baseline)
+        ),
+    );
     for (j, id) in g.moves.iter().enumerate() {
         let x = label_w + cell * (j as f64 + 0.5);
         let _ = id;
@@ -180,14 +342,37 @@ pub fn heatmap(g: &PairGrid) -> String {
     }
     for (i, id) in g.moves.iter().enumerate() {
         let y = top + cell * i as f64;
-        s.text(label_w - 8.0, y + cell * 0.55, 13.0, Anchor::End, INK, "normal", &format!("{}. {id}", i + 1));
+        s.text(
+            label_w - 8.0,
+            y + cell * 0.55,
+            13.0,
+            Anchor::End,
+            INK,
+            "normal",
+            &format!("{}. {id}", i + 1),
+        );
         for j in 0..n {
             let p = g.probability[i][j];
             let x = label_w + cell * j as f64;
-            s.rect(x, y, cell, cell, colour(p), r##"stroke="#fff" stroke-width="2""##);
+            s.rect(
+                x,
+                y,
+                cell,
+                cell,
+                colour(p),
+                r##"stroke="#fff" stroke-width="2""##,
+            );
             let ink = if p >= 0.55 { "#fff" } else { INK };
             let weight = if i == j { "bold" } else { "normal" };
-            s.text(x + cell / 2.0, y + cell * 0.58, 14.0, Anchor::Middle, ink, weight, &percent(p));
+            s.text(
+                x + cell / 2.0,
+                y + cell * 0.58,
+                14.0,
+                Anchor::Middle,
+                ink,
+                weight,
+                &percent(p),
+            );
         }
     }
     s.lines(
@@ -206,7 +391,11 @@ pub fn heatmap(g: &PairGrid) -> String {
 
 /// The analogues on a similarity axis, force cases in red, the contrast case marked.
 pub fn analogues(a: &Analogues) -> String {
-    let mut rows: Vec<(&str, f64, bool, bool)> = a.nearest.iter().map(|c| (c.id.as_str(), c.similarity, c.force, false)).collect();
+    let mut rows: Vec<(&str, f64, bool, bool)> = a
+        .nearest
+        .iter()
+        .map(|c| (c.id.as_str(), c.similarity, c.force, false))
+        .collect();
     if let Some(c) = &a.contrast {
         if !a.nearest.iter().any(|x| x.id == c.id) {
             rows.push((c.id.as_str(), c.similarity, c.force, true));
@@ -218,22 +407,62 @@ pub fn analogues(a: &Analogues) -> String {
     let lo = (lo * 10.0).floor() / 10.0;
     let plot_w = w - label_w - 40.0;
     let x = |v: f64| label_w + (v - lo) / (1.0 - lo) * plot_w;
-    let mut s = Svg::new(w, h, "Nearest historical cases by similarity (red: force used)");
-    s.text(label_w, 18.0, 12.0, Anchor::Start, MUTED, "normal", "similarity to this situation (1 = identical coding) · red: force · grey: no force");
+    let mut s = Svg::new(
+        w,
+        h,
+        "Nearest historical cases by similarity (red: force used)",
+    );
+    s.text(
+        label_w,
+        18.0,
+        12.0,
+        Anchor::Start,
+        MUTED,
+        "normal",
+        "similarity to this situation (1 = identical coding) · red: force · grey: no force",
+    );
     for (i, (id, sim, force, contrast)) in rows.iter().enumerate() {
         let y = 40.0 + row_h * i as f64;
-        let label = if *contrast { format!("{id} (contrast)") } else { id.to_string() };
-        s.text(label_w - 8.0, y + 5.0, 13.0, Anchor::End, INK, if *contrast { "bold" } else { "normal" }, &label);
+        let label = if *contrast {
+            format!("{id} (contrast)")
+        } else {
+            id.to_string()
+        };
+        s.text(
+            label_w - 8.0,
+            y + 5.0,
+            13.0,
+            Anchor::End,
+            INK,
+            if *contrast { "bold" } else { "normal" },
+            &label,
+        );
         s.line(label_w, y, x(*sim), y, "#ccc", 2.0);
         s.circle(x(*sim), y, 7.0, if *force { RAISE } else { "#888" }, "");
-        s.text(x(*sim) + 12.0, y + 5.0, 12.0, Anchor::Start, MUTED, "normal", &format!("{sim:.2}"));
+        s.text(
+            x(*sim) + 12.0,
+            y + 5.0,
+            12.0,
+            Anchor::Start,
+            MUTED,
+            "normal",
+            &format!("{sim:.2}"),
+        );
     }
     let axis_y = h - 24.0;
     s.line(label_w, axis_y, label_w + plot_w, axis_y, MUTED, 1.0);
     let mut t = lo;
     while t <= 1.0001 {
         s.line(x(t), axis_y, x(t), axis_y + 5.0, MUTED, 1.0);
-        s.text(x(t), axis_y + 18.0, 11.0, Anchor::Middle, MUTED, "normal", &format!("{t:.1}"));
+        s.text(
+            x(t),
+            axis_y + 18.0,
+            11.0,
+            Anchor::Middle,
+            MUTED,
+            "normal",
+            &format!("{t:.1}"),
+        );
         t += 0.1;
     }
     s.finish()

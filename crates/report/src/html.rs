@@ -62,12 +62,26 @@ fn link(source: &str) -> String {
 fn factor_items(o: &mut String, notes: &[FactorNote]) {
     o.push_str("<ul>");
     for n in notes {
-        let w = n.contribution.map(|c| format!(" <span class=\"ev\">({})</span>", strength(c))).unwrap_or_default();
-        let _ = write!(o, "<li><strong>{}</strong>: {}{w}", esc(n.label), esc(&n.reading));
+        let w = n
+            .contribution
+            .map(|c| format!(" <span class=\"ev\">({})</span>", strength(c)))
+            .unwrap_or_default();
+        let _ = write!(
+            o,
+            "<li><strong>{}</strong>: {}{w}",
+            esc(n.label),
+            esc(&n.reading)
+        );
         if !n.evidence.is_empty() {
             o.push_str("<ul class=\"ev\">");
             for e in &n.evidence {
-                let _ = write!(o, "<li>{}: {} (source: {})</li>", e.date, esc(&e.text), link(&e.source));
+                let _ = write!(
+                    o,
+                    "<li>{}: {} (source: {})</li>",
+                    e.date,
+                    esc(&e.text),
+                    link(&e.source)
+                );
             }
             o.push_str("</ul>");
         }
@@ -77,7 +91,11 @@ fn factor_items(o: &mut String, notes: &[FactorNote]) {
 }
 
 fn figure(o: &mut String, svg: &str, caption: &str) {
-    let _ = write!(o, "<figure>{svg}<figcaption>{}</figcaption></figure>", esc(caption));
+    let _ = write!(
+        o,
+        "<figure>{svg}<figcaption>{}</figcaption></figure>",
+        esc(caption)
+    );
 }
 
 /// Render the HTML report.
@@ -91,19 +109,50 @@ pub fn render(r: &Report) -> String {
         esc(&t.question)
     );
     o.push_str(r#"<div class="controls" role="group" aria-label="Text size"><button type="button" data-size="0" aria-pressed="false" title="Smaller text">A-</button><button type="button" data-size="1" aria-pressed="true" title="Normal text">A</button><button type="button" data-size="2" aria-pressed="false" title="Larger text">A+</button></div>"#);
-    let _ = write!(o, "<h1>{}</h1><p class=\"sub\">{}</p>", esc(&t.question), esc(&t.subtitle));
+    let _ = write!(
+        o,
+        "<h1>{}</h1><p class=\"sub\">{}</p>",
+        esc(&t.question),
+        esc(&t.subtitle)
+    );
     let _ = write!(o, "<p class=\"lead\">{}</p>", esc(&t.verdict));
-    figure(&mut o, &charts::gauge(x.probability, x.interval), &format!("Probability of force with its 90% interval, on the verbal scale of {}. Bands are drawn at equal width.", x.scale_source));
+    figure(
+        &mut o,
+        &charts::gauge(x.probability, x.interval),
+        &format!(
+            "Probability of force with its 90% interval, on the verbal scale of {}. Bands are drawn at equal width.",
+            x.scale_source
+        ),
+    );
 
-    let _ = write!(o, "<h2>Why would {} intervene?</h2><p>{}</p>", esc(&t.patron), esc(&t.why_intro));
+    let _ = write!(
+        o,
+        "<h2>Why would {} intervene?</h2><p>{}</p>",
+        esc(&t.patron),
+        esc(&t.why_intro)
+    );
     for (i, it) in x.interests.iter().enumerate() {
-        let _ = write!(o, "<h3>{}. {}</h3><p>State: <strong>{}</strong>.</p>", i + 1, esc(&sentences::cap(it.title)), esc(it.state.words()));
+        let _ = write!(
+            o,
+            "<h3>{}. {}</h3><p>State: <strong>{}</strong>.</p>",
+            i + 1,
+            esc(&sentences::cap(it.title)),
+            esc(it.state.words())
+        );
         factor_items(&mut o, &it.factors);
     }
 
-    let _ = write!(o, "<h2>How likely is an intervention?</h2><p>{}</p>", esc(&t.likelihood));
+    let _ = write!(
+        o,
+        "<h2>How likely is an intervention?</h2><p>{}</p>",
+        esc(&t.likelihood)
+    );
     o.push_str("<h3>The escalation path (Ukraine 2014)</h3>");
-    figure(&mut o, &charts::path(&x.path), "Each step is read off one coded factor: reached at 0.75 or above, partly from 0.25.");
+    figure(
+        &mut o,
+        &charts::path(&x.path),
+        "Each step is read off one coded factor: reached at 0.75 or above, partly from 0.25.",
+    );
     o.push_str("<h3>Restraints</h3><table><tr><th>restraint</th><th>in place</th><th>rule</th><th>weight in the estimate</th></tr>");
     for rs in &x.restraints {
         let (cls, word) = match rs.in_place {
@@ -121,16 +170,44 @@ pub fn render(r: &Report) -> String {
     }
     o.push_str("</table>");
     o.push_str("<h3>What drives the estimate</h3>");
-    figure(&mut o, &charts::waterfall(&x.drivers, x.probability, 8), "Each factor's push on the log-odds of force, from the reference situation (every factor at its case-base average) to this one, by the fitted model.");
+    figure(
+        &mut o,
+        &charts::waterfall(&x.drivers, x.probability, 8),
+        "Each factor's push on the log-odds of force, from the reference situation (every factor at its case-base average) to this one, by the fitted model.",
+    );
 
     o.push_str("<h3>Historical analogues</h3>");
     let _ = write!(o, "<p>{}</p>", esc(&t.analogues));
-    figure(&mut o, &charts::analogues(&x.analogues), &format!("Similarity: {}.", x.analogues.method));
+    figure(
+        &mut o,
+        &charts::analogues(&x.analogues),
+        &format!("Similarity: {}.", x.analogues.method),
+    );
     o.push_str("<table><tr><th>case</th><th>similarity</th><th>outcome</th><th>what differs most (here / there)</th></tr>");
-    let rows = x.analogues.nearest.iter().map(|a| (a, false)).chain(x.analogues.contrast.iter().map(|a| (a, true)));
+    let rows = x
+        .analogues
+        .nearest
+        .iter()
+        .map(|a| (a, false))
+        .chain(x.analogues.contrast.iter().map(|a| (a, true)));
     for (a, contrast) in rows {
-        let diffs: Vec<String> = a.differences.iter().map(|d| format!("{}: {} / {}", d.factor.label(), d.here_reading, d.there_reading)).collect();
-        let outcome = if a.force { format!("<span class=\"force\">force</span> ({})", esc(a.response)) } else { format!("no force ({})", esc(a.response)) };
+        let diffs: Vec<String> = a
+            .differences
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}: {} / {}",
+                    d.factor.label(),
+                    d.here_reading,
+                    d.there_reading
+                )
+            })
+            .collect();
+        let outcome = if a.force {
+            format!("<span class=\"force\">force</span> ({})", esc(a.response))
+        } else {
+            format!("no force ({})", esc(a.response))
+        };
         let _ = write!(
             o,
             "<tr><td><strong>{}</strong>{}<br>{}</td><td>{:.2}</td><td>{outcome}</td><td>{}</td></tr>",
@@ -149,7 +226,11 @@ pub fn render(r: &Report) -> String {
     }
     o.push_str("</ul>");
 
-    let _ = write!(o, "<h2>What can be done?</h2><p>Each actor's moves, one at a time, by their effect on the chance of force ({} now).</p>", percent(x.probability));
+    let _ = write!(
+        o,
+        "<h2>What can be done?</h2><p>Each actor's moves, one at a time, by their effect on the chance of force ({} now).</p>",
+        percent(x.probability)
+    );
     o.push_str("<table><tr><th>actor</th><th>move</th><th>probability of force</th><th>theory expects</th></tr>");
     for a in &x.options {
         for m in &a.moves {
@@ -160,15 +241,27 @@ pub fn render(r: &Report) -> String {
                 esc(&m.description),
                 percent(x.probability),
                 percent(m.probability_if),
-                if m.expect == casus_explain::moves::Expect::Raises { "raises" } else { "lowers" },
-                if m.agrees_with_theory { "" } else { " <span class=\"no\">(the data disagree)</span>" }
+                if m.expect == casus_explain::moves::Expect::Raises {
+                    "raises"
+                } else {
+                    "lowers"
+                },
+                if m.agrees_with_theory {
+                    ""
+                } else {
+                    " <span class=\"no\">(the data disagree)</span>"
+                }
             );
         }
     }
     o.push_str("</table>");
     if let Some(g) = r.pairs {
         o.push_str("<h3>Scenarios: pairs of moves</h3>");
-        figure(&mut o, &charts::heatmap(g), "Probability of force after each pair of moves; moves are applied to the situation as coded.");
+        figure(
+            &mut o,
+            &charts::heatmap(g),
+            "Probability of force after each pair of moves; moves are applied to the situation as coded.",
+        );
     }
 
     o.push_str("<h2>Where the data disagree with the theory</h2>");

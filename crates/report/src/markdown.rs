@@ -15,12 +15,29 @@ pub fn render(r: &Report) -> String {
     let x = r.explanation;
     let t = sentences(x);
     let mut o = String::new();
-    let _ = writeln!(o, "# {}\n\n*{}*\n\n**{}**\n", t.question, t.subtitle, t.verdict);
-    let _ = writeln!(o, "## Why would {} intervene?\n\n{}\n", t.patron, t.why_intro);
+    let _ = writeln!(
+        o,
+        "# {}\n\n*{}*\n\n**{}**\n",
+        t.question, t.subtitle, t.verdict
+    );
+    let _ = writeln!(
+        o,
+        "## Why would {} intervene?\n\n{}\n",
+        t.patron, t.why_intro
+    );
     for (i, it) in x.interests.iter().enumerate() {
-        let _ = writeln!(o, "### {}. {}\n\nState: **{}**.\n", i + 1, sentences::cap(it.title), it.state.words());
+        let _ = writeln!(
+            o,
+            "### {}. {}\n\nState: **{}**.\n",
+            i + 1,
+            sentences::cap(it.title),
+            it.state.words()
+        );
         for n in &it.factors {
-            let w = n.contribution.map(|c| format!(" ({})", strength(c))).unwrap_or_default();
+            let w = n
+                .contribution
+                .map(|c| format!(" ({})", strength(c)))
+                .unwrap_or_default();
             let _ = writeln!(o, "- **{}**: {}{w}", n.label, n.reading);
             for e in &n.evidence {
                 let _ = writeln!(o, "  - {}: {} (source: {})", e.date, e.text, e.source);
@@ -29,7 +46,9 @@ pub fn render(r: &Report) -> String {
         o.push('\n');
     }
     let _ = writeln!(o, "## How likely is an intervention?\n\n{}\n", t.likelihood);
-    o.push_str("### The escalation path (Ukraine 2014)\n\n| step | state | reading |\n|---|---|---|\n");
+    o.push_str(
+        "### The escalation path (Ukraine 2014)\n\n| step | state | reading |\n|---|---|---|\n",
+    );
     for (i, st) in x.path.iter().enumerate() {
         let state = match (st.probability, st.state) {
             (Some(p), _) => percent(p),
@@ -38,7 +57,14 @@ pub fn render(r: &Report) -> String {
             (None, StepState::NotReached) => "not reached".into(),
             (None, StepState::Unknown) => "not coded".into(),
         };
-        let _ = writeln!(o, "| {}. {} | {} | {} |", i + 1, cell(st.description), state, cell(&st.reading));
+        let _ = writeln!(
+            o,
+            "| {}. {} | {} | {} |",
+            i + 1,
+            cell(st.description),
+            state,
+            cell(&st.reading)
+        );
     }
     o.push_str("\n### Restraints\n\n| restraint | in place | rule | weight |\n|---|---|---|---|\n");
     for rs in &x.restraints {
@@ -47,18 +73,50 @@ pub fn render(r: &Report) -> String {
             Some(false) => "no",
             None => "not coded",
         };
-        let _ = writeln!(o, "| {} | {inp} | {} | {} |", cell(rs.description), cell(rs.rule), strength(rs.contribution));
+        let _ = writeln!(
+            o,
+            "| {} | {inp} | {} | {} |",
+            cell(rs.description),
+            cell(rs.rule),
+            strength(rs.contribution)
+        );
     }
     o.push_str("\n### What drives the estimate\n\n| factor | value | push on the log-odds of force |\n|---|---|---|\n");
     for d in x.drivers.iter().take(10) {
-        let v = d.value.map_or("unknown".to_string(), |v| d.factor.describe(v).to_string());
-        let _ = writeln!(o, "| {} | {} | {:+.2} |", d.factor.label(), cell(&v), d.contribution);
+        let v = d
+            .value
+            .map_or("unknown".to_string(), |v| d.factor.describe(v).to_string());
+        let _ = writeln!(
+            o,
+            "| {} | {} | {:+.2} |",
+            d.factor.label(),
+            cell(&v),
+            d.contribution
+        );
     }
     let _ = writeln!(o, "\n### Historical analogues\n\n{}\n", t.analogues);
-    o.push_str("| case | similarity | outcome | what differs most (here / there) |\n|---|---|---|---|\n");
-    let rows = x.analogues.nearest.iter().map(|a| (a, false)).chain(x.analogues.contrast.iter().map(|a| (a, true)));
+    o.push_str(
+        "| case | similarity | outcome | what differs most (here / there) |\n|---|---|---|---|\n",
+    );
+    let rows = x
+        .analogues
+        .nearest
+        .iter()
+        .map(|a| (a, false))
+        .chain(x.analogues.contrast.iter().map(|a| (a, true)));
     for (a, contrast) in rows {
-        let diffs: Vec<String> = a.differences.iter().map(|d| format!("{}: {} / {}", d.factor.label(), d.here_reading, d.there_reading)).collect();
+        let diffs: Vec<String> = a
+            .differences
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}: {} / {}",
+                    d.factor.label(),
+                    d.here_reading,
+                    d.there_reading
+                )
+            })
+            .collect();
         let _ = writeln!(
             o,
             "| **{}**{} {} | {:.2} | {} ({}) | {} |",
@@ -76,7 +134,10 @@ pub fn render(r: &Report) -> String {
     for sp in &x.signposts {
         let _ = writeln!(o, "- {}", sp.description);
     }
-    let _ = writeln!(o, "\n## What can be done?\n\n| actor | move | probability of force | theory expects |\n|---|---|---|---|");
+    let _ = writeln!(
+        o,
+        "\n## What can be done?\n\n| actor | move | probability of force | theory expects |\n|---|---|---|---|"
+    );
     for a in &x.options {
         for m in &a.moves {
             let _ = writeln!(
@@ -86,15 +147,32 @@ pub fn render(r: &Report) -> String {
                 cell(&m.description),
                 percent(x.probability),
                 percent(m.probability_if),
-                if m.expect == casus_explain::moves::Expect::Raises { "raises" } else { "lowers" },
-                if m.agrees_with_theory { "" } else { " (the data disagree)" }
+                if m.expect == casus_explain::moves::Expect::Raises {
+                    "raises"
+                } else {
+                    "lowers"
+                },
+                if m.agrees_with_theory {
+                    ""
+                } else {
+                    " (the data disagree)"
+                }
             );
         }
     }
     if let Some(g) = r.pairs {
-        let _ = writeln!(o, "\n### Scenarios: pairs of moves\n\nProbability of force if both moves happen (diagonal: the move alone); now {}.\n", percent(g.baseline));
+        let _ = writeln!(
+            o,
+            "\n### Scenarios: pairs of moves\n\nProbability of force if both moves happen (diagonal: the move alone); now {}.\n",
+            percent(g.baseline)
+        );
         let head: Vec<String> = (1..=g.moves.len()).map(|i| i.to_string()).collect();
-        let _ = writeln!(o, "| move | {} |\n|---|{}", head.join(" | "), "---|".repeat(g.moves.len()));
+        let _ = writeln!(
+            o,
+            "| move | {} |\n|---|{}",
+            head.join(" | "),
+            "---|".repeat(g.moves.len())
+        );
         for (i, id) in g.moves.iter().enumerate() {
             let row: Vec<String> = g.probability[i].iter().map(|p| percent(*p)).collect();
             let _ = writeln!(o, "| {}. {} | {} |", i + 1, id, row.join(" | "));
@@ -113,9 +191,20 @@ pub fn render(r: &Report) -> String {
     } else {
         o.push_str("| factor | date | evidence | source |\n|---|---|---|---|\n");
         for e in &x.evidence {
-            let _ = writeln!(o, "| {} | {} | {} | {} |", e.factor.label(), e.evidence.date, cell(&e.evidence.text), cell(&e.evidence.source));
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} |",
+                e.factor.label(),
+                e.evidence.date,
+                cell(&e.evidence.text),
+                cell(&e.evidence.source)
+            );
         }
     }
-    let _ = writeln!(o, "\n---\n\n{} Probabilities are rounded to whole percent. Charts are in the HTML twin of this report.", t.footer);
+    let _ = writeln!(
+        o,
+        "\n---\n\n{} Probabilities are rounded to whole percent. Charts are in the HTML twin of this report.",
+        t.footer
+    );
     o
 }

@@ -20,7 +20,8 @@ pub struct Sentences {
 /// Capitalise the first letter.
 pub fn cap(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 /// Build the shared sentences.
@@ -28,8 +29,16 @@ pub fn sentences(x: &Explanation) -> Sentences {
     let s = &x.situation;
     let patron = country(&s.patron).to_string();
     let target = country(&s.target);
-    let threatened = x.interests.iter().filter(|i| i.state == InterestState::Threatened).count();
-    let in_place = x.restraints.iter().filter(|r| r.in_place == Some(true)).count();
+    let threatened = x
+        .interests
+        .iter()
+        .filter(|i| i.state == InterestState::Threatened)
+        .count();
+    let in_place = x
+        .restraints
+        .iter()
+        .filter(|r| r.in_place == Some(true))
+        .count();
     let reached = x.path.iter().filter(|p| p.reached).count();
     let a = &x.analogues;
     let nf = a.nearest.iter().filter(|c| c.force).count();
@@ -48,7 +57,10 @@ pub fn sentences(x: &Explanation) -> Sentences {
         .unwrap_or_default();
     Sentences {
         question: format!("Will {patron} use force in or against {target}?"),
-        subtitle: format!("{} ({}); as of {}, horizon {} days", s.title, s.crisis_type, s.as_of, s.horizon_days),
+        subtitle: format!(
+            "{} ({}); as of {}, horizon {} days",
+            s.title, s.crisis_type, s.as_of, s.horizon_days
+        ),
         verdict: format!(
             "{}: {} (90% interval {}) that {patron} uses force in or against {target} within {} days.",
             cap(x.band),
@@ -66,7 +78,11 @@ pub fn sentences(x: &Explanation) -> Sentences {
              five steps before force on the escalation path {} reached; {in_place} of {} restraints {} in place.",
             cap(x.band),
             percent(x.probability),
-            match threatened { 0 => "Neither", 1 => "One", _ => "Both" },
+            match threatened {
+                0 => "Neither",
+                1 => "One",
+                _ => "Both",
+            },
             if threatened == 1 { "is" } else { "are" },
             if reached == 1 { "is" } else { "are" },
             x.restraints.len(),

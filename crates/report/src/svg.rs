@@ -70,16 +70,35 @@ impl Svg {
     }
 
     pub fn polygon(&mut self, points: &[(f64, f64)], fill: &str, extra: &str) {
-        let pts: Vec<String> = points.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
-        let _ = write!(self.out, r#"<polygon points="{}" fill="{fill}" {extra}/>"#, pts.join(" "));
+        let pts: Vec<String> = points
+            .iter()
+            .map(|(x, y)| format!("{x:.1},{y:.1}"))
+            .collect();
+        let _ = write!(
+            self.out,
+            r#"<polygon points="{}" fill="{fill}" {extra}/>"#,
+            pts.join(" ")
+        );
     }
 
     pub fn circle(&mut self, cx: f64, cy: f64, r: f64, fill: &str, extra: &str) {
-        let _ = write!(self.out, r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="{r}" fill="{fill}" {extra}/>"#);
+        let _ = write!(
+            self.out,
+            r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="{r}" fill="{fill}" {extra}/>"#
+        );
     }
 
     /// One line of text.
-    pub fn text(&mut self, x: f64, y: f64, size: f64, anchor: Anchor, fill: &str, weight: &str, s: &str) {
+    pub fn text(
+        &mut self,
+        x: f64,
+        y: f64,
+        size: f64,
+        anchor: Anchor,
+        fill: &str,
+        weight: &str,
+        s: &str,
+    ) {
         let _ = write!(
             self.out,
             r#"<text x="{x:.1}" y="{y:.1}" font-size="{size}" text-anchor="{}" fill="{fill}" font-weight="{weight}">{}</text>"#,
@@ -89,9 +108,25 @@ impl Svg {
     }
 
     /// Several lines of text, one under the other, starting at `y`.
-    pub fn lines(&mut self, x: f64, y: f64, size: f64, anchor: Anchor, fill: &str, lines: &[String]) {
+    pub fn lines(
+        &mut self,
+        x: f64,
+        y: f64,
+        size: f64,
+        anchor: Anchor,
+        fill: &str,
+        lines: &[String],
+    ) {
         for (i, l) in lines.iter().enumerate() {
-            self.text(x, y + i as f64 * size * 1.2, size, anchor, fill, "normal", l);
+            self.text(
+                x,
+                y + i as f64 * size * 1.2,
+                size,
+                anchor,
+                fill,
+                "normal",
+                l,
+            );
         }
     }
 
@@ -131,6 +166,9 @@ mod tests {
 
     #[test]
     fn wraps_words() {
-        assert_eq!(wrap("the incumbent is swept away", 14), vec!["the incumbent", "is swept away"]);
+        assert_eq!(
+            wrap("the incumbent is swept away", 14),
+            vec!["the incumbent", "is swept away"]
+        );
     }
 }

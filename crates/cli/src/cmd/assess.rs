@@ -36,7 +36,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let situation = crate::model::situation(args.file.as_deref())?;
     let model = crate::model::builtin()?;
-    let a = model.assess(&situation, &AssessOptions { horizon_days: args.horizon_days, seed: args.seed });
+    let a = model.assess(
+        &situation,
+        &AssessOptions {
+            horizon_days: args.horizon_days,
+            seed: args.seed,
+        },
+    );
     if args.json {
         crate::output::print_json(&a)?;
     } else {
@@ -63,7 +69,10 @@ pub fn render(s: &Situation, a: &Assessment, n_cases: usize) -> String {
         a.horizon_days,
         until
     );
-    let _ = writeln!(out, "Will {patron} use military force in or against {target} by {until}?\n");
+    let _ = writeln!(
+        out,
+        "Will {patron} use military force in or against {target} by {until}?\n"
+    );
     let band = estimative_band(a.probability);
     let _ = writeln!(
         out,
@@ -74,7 +83,12 @@ pub fn render(s: &Situation, a: &Assessment, n_cases: usize) -> String {
         percent(a.interval[1])
     );
     let section = |out: &mut String, title: &str, role: Role| {
-        let rows: Vec<_> = a.drivers.iter().filter(|d| d.role == role && d.contribution.abs() >= 0.05).take(6).collect();
+        let rows: Vec<_> = a
+            .drivers
+            .iter()
+            .filter(|d| d.role == role && d.contribution.abs() >= 0.05)
+            .take(6)
+            .collect();
         let _ = writeln!(out, "{title}");
         if rows.is_empty() {
             let _ = writeln!(out, "  none of note");
@@ -93,7 +107,11 @@ pub fn render(s: &Situation, a: &Assessment, n_cases: usize) -> String {
         }
         let _ = writeln!(out);
     };
-    section(&mut out, "Drivers (raise the risk against the average crisis in the case base)", Role::Driver);
+    section(
+        &mut out,
+        "Drivers (raise the risk against the average crisis in the case base)",
+        Role::Driver,
+    );
     section(&mut out, "Restraints (hold it back)", Role::Restraint);
 
     let uncertain: Vec<String> = Factor::ALL
@@ -103,16 +121,31 @@ pub fn render(s: &Situation, a: &Assessment, n_cases: usize) -> String {
             _ => None,
         })
         .collect();
-    let unknown: Vec<&str> = Factor::ALL.iter().filter(|f| s.factors.get(**f).is_unknown()).map(|f| f.name()).collect();
+    let unknown: Vec<&str> = Factor::ALL
+        .iter()
+        .filter(|f| s.factors.get(**f).is_unknown())
+        .map(|f| f.name())
+        .collect();
     if !uncertain.is_empty() {
-        let _ = writeln!(out, "Uncertain (integrated over the range): {}", uncertain.join(", "));
+        let _ = writeln!(
+            out,
+            "Uncertain (integrated over the range): {}",
+            uncertain.join(", ")
+        );
     }
     if !unknown.is_empty() {
-        let _ = writeln!(out, "Unknown (integrated over the case base): {}", unknown.join(", "));
+        let _ = writeln!(
+            out,
+            "Unknown (integrated over the case base): {}",
+            unknown.join(", ")
+        );
     }
     let evidence = s.evidence.len();
     if evidence > 0 {
-        let _ = writeln!(out, "Evidence: {evidence} sourced items (see `casus explain` or `casus report`).");
+        let _ = writeln!(
+            out,
+            "Evidence: {evidence} sourced items (see `casus explain` or `casus report`)."
+        );
     }
     let _ = writeln!(
         out,
@@ -127,7 +160,11 @@ fn describe(f: Factor, v: FactorValue) -> String {
         FactorValue::Known(l) => f.describe(l.get()).to_string(),
         FactorValue::Range { low, high } => {
             let (a, b) = (f.describe(low.get()), f.describe(high.get()));
-            if a == b { a.to_string() } else { format!("{a} to {b}") }
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a} to {b}")
+            }
         }
         FactorValue::Unknown => "unknown".to_string(),
     }

@@ -37,6 +37,9 @@ fn wd(method: &str, url: &str, body: Option<Value>) -> Value {
     res.body_mut().read_json::<Value>().unwrap()["value"].clone()
 }
 
+/// One Chromium at a time: two at once on two cores make session start-up time out.
+static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 impl Driver {
     fn start() -> Option<Driver> {
         if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
@@ -110,10 +113,13 @@ impl Driver {
     }
 
     fn text(&self, css: &str) -> Option<String> {
+        // `None` if absent or replaced meanwhile (the page re-renders what-if results).
         let id = self.find(css)?;
-        wd("GET", &self.url(&format!("/element/{id}/text")), None)
-            .as_str()
-            .map(String::from)
+        let mut r = ureq::get(&self.url(&format!("/element/{id}/text")))
+            .call()
+            .ok()?;
+        let v: Value = r.body_mut().read_json().ok()?;
+        v["value"].as_str().map(String::from)
     }
 
     fn wait_text(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
@@ -169,6 +175,7 @@ fn base64(s: &str) -> Vec<u8> {
 
 #[test]
 fn whatif_toggle_changes_the_probability() {
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|p| p.into_inner());
     let Some(d) = Driver::start() else { return };
     let addr = spawn_server(state());
     d.go(&format!("http://{addr}/#/situation/{SITUATION_ID}"));
