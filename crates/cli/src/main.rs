@@ -52,6 +52,17 @@ enum Command {
     // casus:commands
 }
 
+impl Command {
+    fn is_service(&self) -> bool {
+        match self {
+            Command::Serve(_) => true,
+            #[cfg(feature = "cluster")]
+            Command::Cluster(_) => true,
+            _ => false,
+        }
+    }
+}
+
 /// Let a closed pipe (`casus cases --json | head`) end the process quietly, as other Unix tools do,
 /// instead of panicking on the next write: Rust ignores SIGPIPE by default.
 #[allow(unsafe_code)]
@@ -64,8 +75,12 @@ fn restore_sigpipe() {
 }
 
 fn main() -> ExitCode {
-    restore_sigpipe();
     let cli = Cli::parse();
+    // Network services must keep SIGPIPE ignored: a peer closing a socket early would otherwise
+    // kill the whole server. Every other command writes to a terminal or a pipe.
+    if !cli.command.is_service() {
+        restore_sigpipe();
+    }
     let result = match cli.command {
         Command::Validate(a) => cmd::validate::run(a),
         Command::Cases(a) => cmd::cases::run(a),

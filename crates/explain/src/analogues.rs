@@ -8,16 +8,28 @@
 //! d(x, c) = sqrt( Σ w_j (x_j − c_j)² / Σ w_j ),   similarity = 1 − d   (in [0, 1])
 //! ```
 //!
-//! so factors that move the model's answer most count most. Cases marked `special` (occupations,
-//! crises inside the patron's own state; THEORY.md's known traps) and cases whose decision point is
-//! not before the situation's are left out. The **base rate** is the share of force among the `k`
-//! nearest. The **contrast** case is the nearest case whose outcome differs from that of most of the
-//! `k` nearest (for a situation whose analogues mostly saw no force: the nearest force case).
-//! **Differences** are the factors with the largest weighted absolute difference `w_j |x_j − c_j|`
-//! (at least one anchor step, 0.25, apart).
+//! so factors that move the model's answer most count most.
+//!
+//! **Which cases.** The article reasons from the patron's own record in crises of the same kind
+//! (Russia's in popular uprisings: Ukraine 2014 against Kyrgyzstan 2005 and 2010 and Armenia 2018).
+//! So the analogues are drawn, in this order, from
+//! 1. cases with the same patron and the same *kind* of crisis, where the kinds are popular
+//!    uprisings (`mass_protest`, `revolution`), armed conflicts (`civil_war`, `secession`), coups,
+//!    and standoffs with the patron (`interstate_standoff`);
+//! 2. then, if fewer than `k`, the same patron's other crises;
+//! 3. then, if still fewer, other patrons' crises of the same kind.
+//!
+//! A patron is its country code: the USSR (`SUN`) is a different patron from Russia (`RUS`). Cases
+//! marked `special` (occupations, crises inside the patron's own state; THEORY.md's known traps)
+//! and cases whose decision point is not before the situation's are left out. The **base rate** is
+//! the share of force among the `k` nearest. The **contrast** case is the nearest case, searched in
+//! the same order, whose outcome differs from that of most of the `k` nearest (for a situation whose
+//! analogues mostly saw no force: the nearest force case). **Other patrons** lists the `k` nearest
+//! crises of the same kind with other patrons, for breadth. **Differences** are the factors with the
+//! largest weighted absolute difference `w_j |x_j − c_j|` (at least one anchor step, 0.25, apart).
 
 use crate::risk::RiskModel;
-use casus_core::{Case, Factor, FactorValues, Situation};
+use casus_core::{Case, CrisisType, Factor, FactorValues, Situation};
 use serde::Serialize;
 
 /// Default number of nearest cases.
@@ -48,6 +60,8 @@ pub struct Analogue {
     pub summary: String,
     pub differences: Vec<Difference>,
     pub sources: Vec<String>,
+    /// Which pool the case came from: `own_record`, `own_other_kinds` or `other_patrons`.
+    pub pool: &'static str,
 }
 
 /// The nearest cases and what they say.
@@ -62,7 +76,26 @@ pub struct Analogues {
     pub contrast: Option<Analogue>,
     /// How many cases were compared.
     pub compared: usize,
+    /// The kind of crisis compared ("popular uprising", ...).
+    pub kind: &'static str,
+    /// The `k` nearest crises of the same kind with other patrons.
+    pub other_patrons: Vec<Analogue>,
+    /// Share of force among them.
+    pub other_patrons_base_rate: f64,
 }
+
+/// The kind of crisis, for choosing analogues.
+pub fn kind(t: CrisisType) -> &'static str {
+    match t {
+        CrisisType::MassProtest | CrisisType::Revolution => "popular uprising",
+        CrisisType::CivilWar | CrisisType::Secession => "armed conflict",
+        CrisisType::Coup => "coup",
+        CrisisType::InterstateStandoff => "standoff with the patron",
+    }
+}
+
+/// A compared case: similarity, differences, the case.
+type Ranked<'a> = (f64, Vec<Difference>, &'a Case);
 
 const METHOD: &str = "1 − weighted root-mean-square difference of the coded factors, \
     weighted by the fitted model's importance of each factor";
@@ -106,7 +139,12 @@ fn compare(
     (1.0 - d, diffs)
 }
 
-fn analogue(c: &Case, similarity: f64, differences: Vec<Difference>) -> Analogue {
+fn analogue(
+    c: &Case,
+    similarity: f64,
+    differences: Vec<Difference>,
+    pool: &'static str,
+) -> Analogue {
     Analogue {
         id: c.id().to_string(),
         title: c.situation.title.clone(),
@@ -116,6 +154,7 @@ fn analogue(c: &Case, similarity: f64, differences: Vec<Difference>) -> Analogue
         summary: c.outcome.summary.clone(),
         differences,
         sources: c.sources.clone(),
+        pool,
     }
 }
 
@@ -134,7 +173,8 @@ pub fn analogues<M: RiskModel + ?Sized>(
         [1.0 / Factor::COUNT as f64; Factor::COUNT]
     };
     let x = values(&s.factors);
-    let mut ranked: Vec<(f64, Vec<Difference>, &Case)> = cases
+    let here = kind(s.crisis_type);
+    let mut ranked: Vec<Ranked> = cases
         .iter()
         .filter(|c| c.special.is_empty() && c.situation.as_of < s.as_of && c.id() != s.id)
         .map(|c| {
@@ -143,23 +183,73 @@ pub fn analogues<M: RiskModel + ?Sized>(
         })
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.2.id().cmp(b.2.id())));
-    let k = k.min(ranked.len());
-    let force = ranked[..k].iter().filter(|r| r.2.outcome.force).count();
+    let same_patron = |c: &Case| c.situation.patron == s.patron;
+    let same_kind = |c: &Case| kind(c.situation.crisis_type) == here;
+    let pools: [(&'static str, Vec<&Ranked>); 3] = [
+        (
+            "own_record",
+            ranked
+                .iter()
+                .filter(|r| same_patron(r.2) && same_kind(r.2))
+                .collect(),
+        ),
+        (
+            "own_other_kinds",
+            ranked
+                .iter()
+                .filter(|r| same_patron(r.2) && !same_kind(r.2))
+                .collect(),
+        ),
+        (
+            "other_patrons",
+            ranked
+                .iter()
+                .filter(|r| !same_patron(r.2) && same_kind(r.2))
+                .collect(),
+        ),
+    ];
+    let ordered: Vec<(&'static str, &Ranked)> = pools
+        .iter()
+        .flat_map(|(name, v)| v.iter().map(move |r| (*name, *r)))
+        .collect();
+    let k = k.min(ordered.len());
+    let nearest: Vec<Analogue> = ordered[..k]
+        .iter()
+        .map(|(pool, r)| analogue(r.2, r.0, r.1.clone(), pool))
+        .collect();
+    let force = nearest.iter().filter(|a| a.force).count();
     let base_rate = if k == 0 { 0.0 } else { force as f64 / k as f64 };
     let majority_force = 2 * force > k;
-    let contrast = ranked
+    let contrast = ordered
         .iter()
-        .find(|r| r.2.outcome.force != majority_force)
-        .map(|r| analogue(r.2, r.0, r.1.clone()));
+        .chain(
+            ranked
+                .iter()
+                .map(|r| ("other_patrons", r))
+                .collect::<Vec<_>>()
+                .iter(),
+        )
+        .find(|(_, r)| r.2.outcome.force != majority_force)
+        .map(|(pool, r)| analogue(r.2, r.0, r.1.clone(), pool));
+    let others: Vec<Analogue> = pools[2]
+        .1
+        .iter()
+        .take(k)
+        .map(|r| analogue(r.2, r.0, r.1.clone(), "other_patrons"))
+        .collect();
+    let other_force = others.iter().filter(|a| a.force).count();
     Analogues {
         k,
         method: METHOD,
         compared: ranked.len(),
-        nearest: ranked
-            .into_iter()
-            .take(k)
-            .map(|(sim, d, c)| analogue(c, sim, d))
-            .collect(),
+        kind: here,
+        other_patrons_base_rate: if others.is_empty() {
+            0.0
+        } else {
+            other_force as f64 / others.len() as f64
+        },
+        other_patrons: others,
+        nearest,
         base_rate,
         contrast,
     }

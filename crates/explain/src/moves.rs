@@ -359,13 +359,13 @@ at_least = { rival_support = 0.5 }
         let bad = SRC.replace("membership_prospect = 1.0", "membership = 1.0");
         let e = parse(&bad).unwrap_err().to_string();
         assert!(
-            e.starts_with("m.toml:7:9: unknown factor `membership`"),
+            e.starts_with("m.toml:8:9: unknown factor `membership`"),
             "{e}"
         );
         let bad = SRC.replace("probability = 0.02", "probability = 2.0");
         let e = parse(&bad).unwrap_err().to_string();
         assert!(
-            e.starts_with("m.toml:6:15: probability 2 is outside [0, 1]"),
+            e.starts_with("m.toml:7:15: probability 2 is outside [0, 1]"),
             "{e}"
         );
         let bad = SRC.replace("id = \"rival.offer_membership\"", "id = \"offer\"");
@@ -376,12 +376,12 @@ at_least = { rival_support = 0.5 }
         );
         let bad = format!("{SRC}{SRC}");
         let e = parse(&bad).unwrap_err().to_string();
-        assert!(e.starts_with("m.toml:11:6: duplicate move id"), "{e}");
+        assert!(e.starts_with("m.toml:12:6: duplicate move id"), "{e}");
         let e = parse("[[move]]\nid = 3\n").unwrap_err().to_string();
         assert!(e.starts_with("m.toml:2:6:"), "{e}");
         let bad = SRC.replace("expect = \"raises\"", "expect = \"up\"");
         let e = parse(&bad).unwrap_err().to_string();
-        assert!(e.starts_with("m.toml:5:"), "{e}");
+        assert!(e.starts_with("m.toml:6:"), "{e}");
     }
 
     #[test]

@@ -144,7 +144,7 @@ pub fn render(x: &Explanation) -> String {
     o.push_str(&wrap(
         &format!(
             "{} ({}, 90% interval {}). {} of the two core interests {} threatened by the present \
-             course, and {} of {} restraints {} in place.",
+             course, and {} of the {} restraints {} in place.",
             capitalise(x.band),
             percent(x.probability),
             percent_range(x.interval),
@@ -153,7 +153,7 @@ pub fn render(x: &Explanation) -> String {
                 1 => "One",
                 _ => "Both",
             },
-            if threatened == 1 { "is" } else { "are" },
+            if threatened == 2 { "are" } else { "is" },
             in_place.len(),
             x.restraints.len(),
             if in_place.len() == 1 { "is" } else { "are" },
@@ -219,12 +219,21 @@ pub fn render(x: &Explanation) -> String {
 
     // Analogues.
     let a = &x.analogues;
-    o.push_str(&format!(
-        "\nNearest historical cases ({} of {} compared):\n",
-        a.nearest.len(),
-        a.compared
+    o.push('\n');
+    o.push_str(&wrap(
+        &format!(
+            "Nearest historical cases: {}'s own record in crises of this kind ({}), nearest first:",
+            patron, a.kind
+        ),
+        "",
+        "",
     ));
     for c in &a.nearest {
+        let pool = match c.pool {
+            "own_other_kinds" => " [another kind of crisis]",
+            "other_patrons" => " [another patron]",
+            _ => "",
+        };
         let outcome = if c.force {
             format!("force ({})", c.response)
         } else {
@@ -232,7 +241,7 @@ pub fn render(x: &Explanation) -> String {
         };
         o.push_str(&wrap(
             &format!(
-                "{} {}, similarity {:.2}: {outcome}.",
+                "{} {}, similarity {:.2}: {outcome}.{pool}",
                 c.id, c.title, c.similarity
             ),
             "  ",
@@ -304,7 +313,35 @@ pub fn render(x: &Explanation) -> String {
             "  ",
         ));
     }
-    o.push_str(&wrap(&format!("Similarity: {}.", a.method), "  ", "  "));
+    if !a.other_patrons.is_empty() {
+        let list: Vec<String> = a
+            .other_patrons
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} ({:.2}, {})",
+                    c.id,
+                    c.similarity,
+                    if c.force { "force" } else { "no force" }
+                )
+            })
+            .collect();
+        o.push_str(&wrap(
+            &format!(
+                "Other patrons, same kind of crisis: {}; force in {} of {}.",
+                list.join(", "),
+                a.other_patrons.iter().filter(|c| c.force).count(),
+                a.other_patrons.len()
+            ),
+            "  ",
+            "  ",
+        ));
+    }
+    o.push_str(&wrap(
+        &format!("Similarity: {}; {} cases compared.", a.method, a.compared),
+        "  ",
+        "  ",
+    ));
 
     // Signposts.
     o.push_str("\nSIGNPOSTS: WHAT WOULD CHANGE THE ANSWER\n");

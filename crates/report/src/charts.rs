@@ -143,7 +143,7 @@ pub fn waterfall(drivers: &[Driver], p: f64, top: usize) -> String {
     }
     let pad = ((hi - lo) * 0.08).max(0.3);
     let (lo, hi) = (lo - pad, hi + pad);
-    let (w, label_w, row_h, top_m) = (760.0, 250.0, 26.0, 30.0);
+    let (w, label_w, row_h, top_m) = (820.0, 330.0, 26.0, 30.0);
     let n = rows.len() + 2;
     let h = top_m + row_h * n as f64 + 40.0;
     let plot_w = w - label_w - 70.0;
@@ -323,7 +323,7 @@ pub fn colour(p: f64) -> &'static str {
 /// The pair heat map: each cell is the probability with the two moves (diagonal: one move alone).
 pub fn heatmap(g: &PairGrid) -> String {
     let n = g.moves.len();
-    let (label_w, cell, top) = (270.0, 62.0, 150.0);
+    let (label_w, cell, top) = (290.0, 62.0, 76.0);
     let w = label_w + cell * n as f64 + 20.0;
     let h = top + cell * n as f64 + 40.0;
     let mut s = Svg::new(
@@ -376,9 +376,9 @@ pub fn heatmap(g: &PairGrid) -> String {
         }
     }
     s.lines(
-        label_w,
+        10.0,
         22.0,
-        12.0,
+        13.0,
         Anchor::Start,
         MUTED,
         &[
@@ -401,7 +401,7 @@ pub fn analogues(a: &Analogues) -> String {
             rows.push((c.id.as_str(), c.similarity, c.force, true));
         }
     }
-    let (w, row_h, label_w) = (760.0, 26.0, 170.0);
+    let (w, row_h, label_w) = (760.0, 26.0, 230.0);
     let h = 40.0 + row_h * rows.len() as f64 + 30.0;
     let lo = rows.iter().map(|r| r.1).fold(1.0f64, f64::min).min(0.5);
     let lo = (lo * 10.0).floor() / 10.0;

@@ -33,7 +33,9 @@ th { background: #f2f2ee; }
 .force { color: #b30000; font-weight: bold; }
 .note { background: #fff7e6; border-left: 4px solid #fdbb84; padding: 0.5rem 0.8rem; }
 footer { margin-top: 3rem; font-size: 0.85rem; color: #555; }
-a { color: #1f4e8c; }
+a { color: #1f4e8c; overflow-wrap: anywhere; }
+li, td { overflow-wrap: anywhere; }
+.evtable td:nth-child(2) { white-space: nowrap; }
 "#;
 
 const JS: &str = r#"
@@ -276,7 +278,7 @@ pub fn render(r: &Report) -> String {
     if x.evidence.is_empty() {
         o.push_str("<p>The situation file gives no dated evidence.</p>");
     } else {
-        o.push_str("<table><tr><th>factor</th><th>date</th><th>evidence</th><th>source</th></tr>");
+        o.push_str("<table class=\"evtable\"><tr><th>factor</th><th>date</th><th>evidence</th><th>source</th></tr>");
         for e in &x.evidence {
             let _ = write!(
                 o,
@@ -295,6 +297,6 @@ pub fn render(r: &Report) -> String {
         esc(&t.footer),
         percent_range(x.interval)
     );
-    let _ = write!(o, "</main><script>{JS}</script></body></html>\n");
+    let _ = writeln!(o, "</main><script>{JS}</script></body></html>");
     o
 }

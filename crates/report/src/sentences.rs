@@ -83,13 +83,16 @@ pub fn sentences(x: &Explanation) -> Sentences {
                 1 => "One",
                 _ => "Both",
             },
-            if threatened == 1 { "is" } else { "are" },
+            if threatened == 2 { "are" } else { "is" },
             if reached == 1 { "is" } else { "are" },
             x.restraints.len(),
             if in_place == 1 { "is" } else { "are" },
         ),
         analogues: format!(
-            "The {} nearest of {} cases compared: {}. Force was used in {nf} of them ({}).{contrast}",
+            "{}'s own record in crises of this kind ({}), the {} nearest of {} cases compared: {}. \
+             Force was used in {nf} of them ({}).{contrast}",
+            patron,
+            a.kind,
             a.k,
             a.compared,
             names.join(", "),

@@ -68,6 +68,7 @@ enum Node {
     },
 }
 
+/// The nodes are network servers: `main` leaves SIGPIPE ignored for them (see `Command::is_service`).
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.node {
         Node::Scheduler { bind, json } => {

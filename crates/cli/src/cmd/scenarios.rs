@@ -13,10 +13,10 @@ pub struct Args {
     #[command(flatten)]
     inputs: Inputs,
     /// A move to apply (repeatable; applied in the order given). See data/moves.toml for the ids.
-    #[arg(long = "move", value_name = "ID")]
-    moves: Vec<String>,
+    #[arg(long = "move", id = "move", value_name = "ID")]
+    move_ids: Vec<String>,
     /// Evaluate every combination of these moves (comma-separated; 2^n rows, at most 12 moves).
-    #[arg(long, value_name = "ID,ID,...", value_delimiter = ',', conflicts_with_all = ["moves", "tree"])]
+    #[arg(long, value_name = "ID,ID,...", value_delimiter = ',', conflicts_with_all = ["move", "tree"])]
     grid: Vec<String>,
     /// A scenario tree over the --move moves (all moves with a probability if none are given),
     /// using each move's probability, moves independent: the overall probability by total
@@ -52,14 +52,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if args.tree {
-        let chosen: Vec<&Move> = if args.moves.is_empty() {
+        let chosen: Vec<&Move> = if args.move_ids.is_empty() {
             l.moves
                 .moves
                 .iter()
                 .filter(|m| m.probability.is_some())
                 .collect()
         } else {
-            l.moves.select(&args.moves).map_err(user_error)?
+            l.moves.select(&args.move_ids).map_err(user_error)?
         };
         let t = tree(&l.model, s, &chosen).map_err(user_error)?;
         if args.json {
@@ -81,14 +81,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             percent(t.baseline_probability)
         );
         println!("Branches carrying the most risk (share of the overall probability):");
+        println!(
+            "  {:>5}  {:>8}  {:>16}  moves that happen",
+            "share", "P(branch)", "P(force | branch)"
+        );
         for b in t.branches.iter().take(args.branches) {
             let what = if b.moves.is_empty() {
-                "no move".to_string()
+                "none".to_string()
             } else {
                 b.moves.join(" + ")
             };
             println!(
-                "  {:>4}  P(branch) {:>4}  P(force | branch) {:>4}  {what}",
+                "  {:>5}  {:>9}  {:>17}  {what}",
                 percent(b.share),
                 percent(b.branch_probability),
                 percent(b.probability_force)
@@ -124,13 +128,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    if args.moves.is_empty() {
+    if args.move_ids.is_empty() {
         return Err(BadInput(
             "give at least one --move ID, a --grid ID,ID,..., --tree or --list".into(),
         )
         .into());
     }
-    let chosen = l.moves.select(&args.moves).map_err(user_error)?;
+    let chosen = l.moves.select(&args.move_ids).map_err(user_error)?;
     let sc = scenario(&l.model, s, &chosen);
     if args.json {
         print_json(&sc)?;

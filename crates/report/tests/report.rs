@@ -1,0 +1,120 @@
+//! Reports: every SVG parses as XML, the HTML is self-contained, the Markdown has the same sections,
+//! and writing is atomic.
+
+use casus_explain::fixture::FixtureModel;
+use casus_explain::scenarios::pairs;
+use casus_explain::{Catalogue, ExplainOptions, explain};
+use casus_report::{Format, Report, write_atomic};
+use std::path::Path;
+
+fn render(format: Format) -> String {
+    let fx = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../explain/tests/fixtures"
+    ));
+    let s = casus_data::load_situation(&fx.join("belarus.toml")).unwrap();
+    let cases = casus_data::load_cases_dir(&fx.join("cases")).unwrap();
+    let moves = Catalogue::parse(
+        Path::new("data/moves.toml"),
+        casus_data::builtin::moves_toml().unwrap(),
+    )
+    .unwrap();
+    let m = FixtureModel::default();
+    let x = explain(&m, &s, &cases, &moves, ExplainOptions::default());
+    let all: Vec<_> = moves.moves.iter().collect();
+    let g = pairs(&m, &s, &all);
+    Report {
+        explanation: &x,
+        pairs: Some(&g),
+    }
+    .render(format)
+}
+
+fn svgs(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<svg") {
+        let j = rest[i..].find("</svg>").expect("unclosed svg") + i + "</svg>".len();
+        out.push(&rest[i..j]);
+        rest = &rest[j..];
+    }
+    out
+}
+
+#[test]
+fn every_svg_parses_and_has_a_title() {
+    let html = render(Format::Html);
+    let all = svgs(&html);
+    assert_eq!(all.len(), 5, "gauge, path, waterfall, analogues, heat map");
+    for svg in all {
+        let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "svg");
+        assert!(root.attribute("viewBox").is_some());
+        assert!(root.children().any(|c| c.has_tag_name("title")), "no title");
+        assert!(
+            root.descendants().filter(|n| n.is_element()).count() > 10,
+            "chart is nearly empty"
+        );
+    }
+}
+
+#[test]
+fn html_is_self_contained() {
+    let html = render(Format::Html);
+    for bad in ["<script src", "<link", "<img", "@import", "url(", "<iframe"] {
+        assert!(!html.contains(bad), "{bad}");
+    }
+    for needed in [
+        "A-",
+        "A+",
+        "<style>",
+        "<script>",
+        "Why would Russia intervene?",
+        "How likely is an intervention?",
+        "What can be done?",
+        "Where the data disagree with the theory",
+        "Evidence and sources",
+    ] {
+        assert!(html.contains(needed), "{needed}");
+    }
+}
+
+#[test]
+fn markdown_twin_has_the_same_sections() {
+    let md = render(Format::Markdown);
+    for h in [
+        "## Why would Russia intervene?",
+        "## How likely is an intervention?",
+        "### The escalation path",
+        "### Restraints",
+        "### Historical analogues",
+        "## Signposts",
+        "## What can be done?",
+        "### Scenarios: pairs of moves",
+        "## Where the data disagree with the theory",
+        "## Evidence and sources",
+    ] {
+        assert!(md.contains(h), "{h}");
+    }
+    // No false precision: probabilities are whole percents.
+    assert!(!md.contains(".5%") && !md.contains(".0%"));
+}
+
+#[test]
+fn writes_are_atomic() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("r.html");
+    write_atomic(&p, "one").unwrap();
+    write_atomic(&p, "two").unwrap();
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), "two");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+    // Into a directory that does not exist: an error, and nothing written.
+    let bad = dir.path().join("missing/r.html");
+    assert!(write_atomic(&bad, "x").is_err());
+    assert!(!bad.exists());
+}
