@@ -56,13 +56,14 @@ pub fn parse_case(path: &Path, src: &str) -> Result<Case, DataError> {
         |span: std::ops::Range<usize>, msg: String| DataError::at(path, src, Some(span.start), msg);
 
     let id = f.id.get_ref().0.clone();
-    if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
-        if path.extension().is_some() && stem != id {
-            return Err(err(
-                f.id.span(),
-                format!("id `{id}` differs from the file name `{stem}`"),
-            ));
-        }
+    if let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+        && path.extension().is_some()
+        && stem != id
+    {
+        return Err(err(
+            f.id.span(),
+            format!("id `{id}` differs from the file name `{stem}`"),
+        ));
     }
     for (factor, v) in f.factors.get_ref().iter() {
         let problem = match v {

@@ -85,6 +85,9 @@ pub fn explain<M: RiskModel + ?Sized>(
     moves: &Catalogue,
     opts: ExplainOptions,
 ) -> Explanation {
+    // The headline is the model's own assessment, the same numbers `casus assess` prints. What-if
+    // comparisons (signposts, options, the path) use the fast integral `estimate`, evaluated at the
+    // same fixed points for every scenario, so that differences between them carry no sampling noise.
     let assessment = model.assess(s);
     let est = model.estimate(&s.factors, s.horizon_days);
     let p = est.probability;
@@ -99,9 +102,9 @@ pub fn explain<M: RiskModel + ?Sized>(
             as_of: s.as_of,
             horizon_days: s.horizon_days,
         },
-        probability: p,
-        interval: est.interval,
-        band: estimative::band(p).words,
+        probability: assessment.probability,
+        interval: assessment.interval,
+        band: estimative::band(assessment.probability).words,
         scale_source: estimative::SOURCE,
         model: assessment.model.clone(),
         interests: interests(s, &assessment),

@@ -29,6 +29,9 @@ pub enum ModelError {
     /// Too few cases to fit or evaluate.
     #[error("{n} cases given; at least {min} are needed")]
     TooFewCases { n: usize, min: usize },
+    /// Sampler settings that cannot give a posterior sample.
+    #[error("invalid sampler settings: {what}")]
+    InvalidSpec { what: String },
     /// The NUTS sampler failed.
     #[error("the NUTS sampler failed in chain {chain}: {message}")]
     Sampler { chain: usize, message: String },

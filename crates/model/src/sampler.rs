@@ -182,6 +182,15 @@ pub fn sample(
     init: &[f64],
     seed: u64,
 ) -> Result<Samples, ModelError> {
+    if opts.chains == 0 || opts.draws < 4 || opts.max_depth == 0 {
+        return Err(ModelError::InvalidSpec {
+            what: format!(
+                "need at least 1 chain, 4 draws per chain and a tree depth of 1 \
+                 (got {} chains, {} draws, depth {})",
+                opts.chains, opts.draws, opts.max_depth
+            ),
+        });
+    }
     let outs: Vec<ChainOut> = (0..opts.chains)
         .into_par_iter()
         .map(|c| run_chain(lp, opts, init, seed, c))

@@ -58,3 +58,18 @@ fn fit_rejects_other_horizons_and_too_few_cases() {
         ModelError::TooFewCases { n: 3, .. }
     ));
 }
+
+#[test]
+fn sampler_settings_are_checked() {
+    let spec = casus_model::ModelSpec {
+        nuts: casus_model::NutsOptions {
+            chains: 0,
+            ..casus_model::NutsOptions::default()
+        },
+        ..quick_spec()
+    };
+    assert!(matches!(
+        spec.fit(&synthetic_cases(20)).unwrap_err(),
+        ModelError::InvalidSpec { .. }
+    ));
+}
