@@ -49,6 +49,12 @@ enum Command {
     Evaluate(cmd::evaluate::Args),
     /// Probability of force within the horizon, with a 90% interval, drivers and restraints.
     Assess(cmd::assess::Args),
+    /// Import event data (GDELT, ICEWS) to Parquet and compute dyad-day indicators.
+    #[cfg(feature = "cluster")]
+    Events(cmd::events::Args),
+    /// Daily risk from event data for a dyad: probability per day, interval, alerts.
+    #[cfg(feature = "cluster")]
+    Monitor(cmd::monitor::Args),
     // casus:commands
 }
 
@@ -94,6 +100,10 @@ fn main() -> ExitCode {
         Command::Fit(a) => cmd::fit::run(a),
         Command::Evaluate(a) => cmd::evaluate::run(a),
         Command::Assess(a) => cmd::assess::run(a),
+        #[cfg(feature = "cluster")]
+        Command::Events(a) => cmd::events::run(a),
+        #[cfg(feature = "cluster")]
+        Command::Monitor(a) => cmd::monitor::run(a),
         // casus:dispatch
     };
     match result {

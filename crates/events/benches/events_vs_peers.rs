@@ -9,8 +9,9 @@
 //! the data dir, default `$CARGO_TARGET_DIR/bench-events`). casus runs in a child process (this
 //! program again, with `--casus-run`) so that its peak memory is its own; the peers run through
 //! `bench/events_peers.py` (`pip install duckdb polars`). All three write the same dyad-day
-//! indicator table as CSV, which is compared row by row. Prints wall time, rows/s, peak memory
-//! (peak RSS of each process) and the casus/peer ratios.
+//! indicator table as CSV, which is compared row by row. Each child runs under GNU time
+//! (`/usr/bin/time`), which gives the same measures for all: wall time, CPU time (user + system)
+//! and peak resident memory. Prints those, rows/s and the casus/peer ratios.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -76,7 +77,32 @@ fn parse_kv(out: &[u8]) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn run(cmd: &mut Command) -> Option<(BTreeMap<String, String>, f64)> {
+/// What a child process cost, measured from outside by GNU time when present.
+struct Cost {
+    wall: f64,
+    cpu: f64,
+    peak_kb: u64,
+}
+
+/// Run a child under `/usr/bin/time` (when present) and return its key=value output and cost.
+fn run(
+    program: &Path,
+    args: &[&std::ffi::OsStr],
+    stats: &Path,
+) -> Option<(BTreeMap<String, String>, Cost)> {
+    let gnu_time = Path::new("/usr/bin/time");
+    let mut cmd = if gnu_time.exists() {
+        let mut c = Command::new(gnu_time);
+        c.arg("-f")
+            .arg("%e %U %S %M")
+            .arg("-o")
+            .arg(stats)
+            .arg(program);
+        c
+    } else {
+        Command::new(program)
+    };
+    cmd.args(args);
     let t0 = Instant::now();
     let out = cmd.output().ok()?;
     let wall = t0.elapsed().as_secs_f64();
@@ -87,7 +113,31 @@ fn run(cmd: &mut Command) -> Option<(BTreeMap<String, String>, f64)> {
         );
         return None;
     }
-    Some((parse_kv(&out.stdout), wall))
+    let kv = parse_kv(&out.stdout);
+    let timed: Vec<f64> = std::fs::read_to_string(stats)
+        .unwrap_or_default()
+        .lines()
+        .last()
+        .unwrap_or("")
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    let cost = match timed[..] {
+        [_, user, sys, max_kb] => Cost {
+            wall,
+            cpu: user + sys,
+            peak_kb: max_kb as u64,
+        },
+        _ => Cost {
+            wall,
+            cpu: f64::NAN,
+            peak_kb: kv
+                .get("peak_rss_kb")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
+        },
+    };
+    Some((kv, cost))
 }
 
 type Row = (String, String, String, String, i64, i64, f64);
@@ -131,8 +181,7 @@ fn compare(a: &[Row], b: &[Row]) -> Option<String> {
 
 struct Measure {
     name: &'static str,
-    wall: f64,
-    peak_kb: u64,
+    cost: Cost,
     agrees: Option<bool>,
 }
 
@@ -210,53 +259,65 @@ fn main() {
         // Drop the page cache? Not possible without root tools in general; every run reads the
         // same file, the first (generation or previous run) warms it for all engines alike.
         let exe = std::env::current_exe().expect("current exe");
-        let Some((kv, wall)) = run(Command::new(&exe)
-            .arg("--casus-run")
-            .arg(&input)
-            .arg(&work)
-            .arg("--threads")
-            .arg(threads.to_string()))
-        else {
+        let stats = work.join("time.txt");
+        let threads_s = threads.to_string();
+        let Some((kv, cost)) = run(
+            &exe,
+            &[
+                "--casus-run".as_ref(),
+                input.as_os_str(),
+                work.as_os_str(),
+                "--threads".as_ref(),
+                threads_s.as_ref(),
+            ],
+            &stats,
+        ) else {
             continue;
         };
         let rows: u64 = kv.get("rows").and_then(|r| r.parse().ok()).unwrap_or(0);
         println!(
-            "\n== {size_gb:.2} GB, {rows} rows ==\ncasus: import {} s + indicators {} s = {wall:.2} s wall, {:.0} rows/s, peak {} MB, {} parquet files, {} indicator rows",
+            "\n== {size_gb:.2} GB, {rows} rows ==\ncasus: import {} s + indicators {} s = {:.2} s wall, {:.2} s CPU, {:.0} rows/s, peak {} MB, {} parquet files, {} indicator rows",
             kv["import_s"],
             kv["indicators_s"],
-            rows as f64 / wall,
-            kv["peak_rss_kb"].parse::<u64>().unwrap_or(0) / 1024,
+            cost.wall,
+            cost.cpu,
+            rows as f64 / cost.wall,
+            cost.peak_kb / 1024,
             kv["parquet_files"],
             kv["out_rows"]
         );
         let casus_rows = read_csv(&work.join("casus.csv"));
         let mut ms = vec![Measure {
             name: "casus",
-            wall,
-            peak_kb: kv["peak_rss_kb"].parse().unwrap_or(0),
+            cost,
             agrees: None,
         }];
         for peer in &peers {
             let out = work.join(format!("{peer}.csv"));
-            let mut cmd = Command::new("python3");
-            cmd.arg(&script)
-                .args(["--engine", peer, "--input"])
-                .arg(&input)
-                .arg("--out")
-                .arg(&out)
-                .arg("--sql-file")
-                .arg(&sql_file)
-                .args(["--threads", &threads.to_string()]);
-            let Some((kv, wall)) = run(&mut cmd) else {
+            let peer_args: Vec<&std::ffi::OsStr> = vec![
+                script.as_os_str(),
+                "--engine".as_ref(),
+                peer.as_ref(),
+                "--input".as_ref(),
+                input.as_os_str(),
+                "--out".as_ref(),
+                out.as_os_str(),
+                "--sql-file".as_ref(),
+                sql_file.as_os_str(),
+                "--threads".as_ref(),
+                threads_s.as_ref(),
+            ];
+            let Some((_, cost)) = run(Path::new("python3"), &peer_args, &stats) else {
                 println!("{peer}: failed (is `pip install duckdb polars` done?)");
                 continue;
             };
             let diff = compare(&casus_rows, &read_csv(&out));
-            let peak: u64 = kv["peak_rss_kb"].parse().unwrap_or(0);
             println!(
-                "{peer}: {wall:.2} s wall, {:.0} rows/s, peak {} MB, results {}",
-                rows as f64 / wall,
-                peak / 1024,
+                "{peer}: {:.2} s wall, {:.2} s CPU, {:.0} rows/s, peak {} MB, results {}",
+                cost.wall,
+                cost.cpu,
+                rows as f64 / cost.wall,
+                cost.peak_kb / 1024,
                 match &diff {
                     None => "agree with casus".to_string(),
                     Some(d) => format!("DIFFER: {d}"),
@@ -264,34 +325,47 @@ fn main() {
             );
             ms.push(Measure {
                 name: if peer == "duckdb" { "duckdb" } else { "polars" },
-                wall,
-                peak_kb: peak,
+                cost,
                 agrees: Some(diff.is_none()),
             });
         }
         for m in &ms[1..] {
             println!(
-                "ratio casus/{}: wall {:.2}x, peak memory {:.2}x",
+                "ratio casus/{}: wall {:.2}x, CPU {:.2}x, peak memory {:.2}x",
                 m.name,
-                ms[0].wall / m.wall,
-                ms[0].peak_kb as f64 / m.peak_kb.max(1) as f64
+                ms[0].cost.wall / m.cost.wall,
+                ms[0].cost.cpu / m.cost.cpu,
+                ms[0].cost.peak_kb as f64 / m.cost.peak_kb.max(1) as f64
             );
         }
         summary.push((size_gb, rows, ms));
     }
-    println!("\n| size GB | rows | engine | wall s | rows/s | ns/row | peak MB | agrees |");
-    println!("|---|---|---|---|---|---|---|---|");
+    println!(
+        "\n| size GB | rows | engine | wall s | CPU s | rows/s (wall) | ns/row (CPU) | peak MB | agrees |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
     for (gb, rows, ms) in &summary {
         for m in ms {
             println!(
-                "| {gb:.2} | {rows} | {} | {:.2} | {:.0} | {:.0} | {} | {} |",
+                "| {gb:.2} | {rows} | {} | {:.2} | {:.2} | {:.0} | {:.0} | {} | {} |",
                 m.name,
-                m.wall,
-                *rows as f64 / m.wall,
-                m.wall * 1e9 / *rows as f64,
-                m.peak_kb / 1024,
+                m.cost.wall,
+                m.cost.cpu,
+                *rows as f64 / m.cost.wall,
+                m.cost.cpu * 1e9 / *rows as f64,
+                m.cost.peak_kb / 1024,
                 m.agrees.map_or("-", |a| if a { "yes" } else { "NO" })
             );
         }
     }
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "\nload average at the end: {} (other processes compete for the {} cores: compare CPU \
+         seconds as well as wall time)",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" "),
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
 }

@@ -179,17 +179,45 @@ pub(crate) fn month_label(key: i32) -> String {
 
 const MAX_FIELDS: usize = 64;
 
+/// Bit 7 of each byte of `word` set where that byte is a tab (exact, no false positives).
+#[inline]
+fn tab_bits(word: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = word ^ 0x0909_0909_0909_0909; // tab bytes become zero
+    !(((x & LOW7).wrapping_add(LOW7)) | x) & !LOW7
+}
+
 /// Split a line at tabs into `out`; returns the number of fields (which may exceed
 /// `MAX_FIELDS`, in which case only the first `MAX_FIELDS` are stored).
+///
+/// GDELT rows are short fields, many empty; finding tabs eight bytes at a time (SWAR) is several
+/// times faster here than a search call per field.
 fn split_tabs<'a>(line: &'a str, out: &mut [&'a str; MAX_FIELDS]) -> usize {
+    let bytes = line.as_bytes();
     let mut n = 0;
     let mut start = 0;
-    for i in memchr::memchr_iter(b'\t', line.as_bytes()) {
-        if n < MAX_FIELDS {
-            out[n] = &line[start..i];
+    let mut tab_at = |i: usize, n: &mut usize, start: &mut usize| {
+        if *n < MAX_FIELDS {
+            out[*n] = &line[*start..i];
         }
-        n += 1;
-        start = i + 1;
+        *n += 1;
+        *start = i + 1;
+    };
+    let words = bytes.chunks_exact(8);
+    let tail = words.remainder();
+    for (w, word) in words.enumerate() {
+        let mut bits = tab_bits(u64::from_le_bytes(word.try_into().expect("8 bytes")));
+        while bits != 0 {
+            let i = w * 8 + (bits.trailing_zeros() / 8) as usize;
+            tab_at(i, &mut n, &mut start);
+            bits &= bits - 1;
+        }
+    }
+    let base = bytes.len() - tail.len();
+    for (j, &b) in tail.iter().enumerate() {
+        if b == b'\t' {
+            tab_at(base + j, &mut n, &mut start);
+        }
     }
     if n < MAX_FIELDS {
         out[n] = &line[start..];
@@ -438,12 +466,32 @@ mod tests {
     }
 
     #[test]
+    fn tab_bits_are_exact() {
+        for b in 0..=255u8 {
+            let word = u64::from_le_bytes([b, 9, b, b.wrapping_add(1), 9, 0, 255, b]);
+            let bits = tab_bits(word);
+            for (i, &x) in word.to_le_bytes().iter().enumerate() {
+                assert_eq!(bits >> (8 * i + 7) & 1 == 1, x == 9, "byte {x} at {i}");
+            }
+        }
+    }
+
+    #[test]
     fn split_counts_fields() {
         let mut f = [""; MAX_FIELDS];
         assert_eq!(split_tabs("a\tb\t\tc", &mut f), 4);
         assert_eq!(&f[..4], &["a", "b", "", "c"]);
         let long = vec!["x"; 70].join("\t");
         assert_eq!(split_tabs(&long, &mut f), 70);
+        for len in 0..40 {
+            let line: String = (0..len)
+                .map(|i| if i % 3 == 1 { '\t' } else { 'é' })
+                .collect();
+            let expected: Vec<&str> = line.split('\t').collect();
+            let mut f = [""; MAX_FIELDS];
+            assert_eq!(split_tabs(&line, &mut f), expected.len());
+            assert_eq!(&f[..expected.len()], &expected[..]);
+        }
     }
 
     #[test]

@@ -396,10 +396,10 @@ pub fn analogues(a: &Analogues) -> String {
         .iter()
         .map(|c| (c.id.as_str(), c.similarity, c.force, false))
         .collect();
-    if let Some(c) = &a.contrast {
-        if !a.nearest.iter().any(|x| x.id == c.id) {
-            rows.push((c.id.as_str(), c.similarity, c.force, true));
-        }
+    if let Some(c) = &a.contrast
+        && !a.nearest.iter().any(|x| x.id == c.id)
+    {
+        rows.push((c.id.as_str(), c.similarity, c.force, true));
     }
     let (w, row_h, label_w) = (760.0, 26.0, 230.0);
     let h = 40.0 + row_h * rows.len() as f64 + 30.0;

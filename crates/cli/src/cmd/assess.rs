@@ -25,14 +25,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    if let Some(h) = args.horizon_days {
-        if !(1..=casus_data::MAX_HORIZON_DAYS).contains(&h) {
-            return Err(BadInput(format!(
-                "--horizon-days must be from 1 to {}, got {h}",
-                casus_data::MAX_HORIZON_DAYS
-            ))
-            .into());
-        }
+    if let Some(h) = args.horizon_days
+        && !(1..=casus_data::MAX_HORIZON_DAYS).contains(&h)
+    {
+        return Err(BadInput(format!(
+            "--horizon-days must be from 1 to {}, got {h}",
+            casus_data::MAX_HORIZON_DAYS
+        ))
+        .into());
     }
     let situation = crate::model::situation(args.file.as_deref())?;
     let model = crate::model::builtin()?;

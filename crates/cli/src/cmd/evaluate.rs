@@ -62,8 +62,10 @@ fn print_human(e: &Evaluation) {
         );
     }
     println!("\nCalibration (forecast bin, cases, mean forecast, observed share with force):");
-    for (name, bins) in &e.calibration {
-        calibration_rows(name, bins);
+    for name in std::iter::once("model").chain(casus_model::eval::BASELINES) {
+        if let Some(bins) = e.calibration.get(name) {
+            calibration_rows(name, bins);
+        }
     }
     let n = &e.notes;
     println!(
@@ -74,6 +76,10 @@ fn print_human(e: &Evaluation) {
         e.n_cases,
         n.model_max_rhat,
         n.model_divergences
+    );
+    println!(
+        "The leave-one-out base rate ranks cases backwards by construction (leaving out a force case \
+         lowers the rate), so its AUC is 0; it is there for its Brier score and log loss."
     );
 }
 

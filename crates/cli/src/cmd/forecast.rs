@@ -98,8 +98,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 None => casus_data::builtin::default_situation()
                     .context("the built-in default situation is missing from this build")?,
             };
-            let engine = crate::cmd::serve::engine();
-            let mut f = casus_server::casus_forecast(engine.as_ref(), &s);
+            let engine = crate::cmd::serve::engine()?;
+            let mut f = casus_server::casus_forecast(&engine, &s);
             if let Some(q) = question {
                 f.question = q;
             }

@@ -5,9 +5,13 @@ pub mod cases;
 #[cfg(feature = "cluster")]
 pub mod cluster;
 pub mod evaluate;
+#[cfg(feature = "cluster")]
+pub mod events;
 pub mod explain;
 pub mod fit;
 pub mod forecast;
+#[cfg(feature = "cluster")]
+pub mod monitor;
 pub mod report;
 pub mod scenarios;
 pub mod serve;

@@ -20,15 +20,9 @@ pub struct Args {
     token: Option<String>,
 }
 
-/// The engine the CLI uses: the fitted model when one is built in, else the unfitted checklist
-/// baseline (with a warning, since its numbers illustrate rather than assess).
-pub fn engine() -> Arc<dyn Engine> {
-    eprintln!(
-        "casus: warning: no fitted model is wired into this build yet; using the unfitted checklist baseline"
-    );
-    Arc::new(casus_server::Baseline::new(
-        casus_server::engine::builtin_moves(),
-    ))
+/// The engine the CLI serves: the built-in fitted model and move catalogue.
+pub fn engine() -> anyhow::Result<Arc<Engine>> {
+    Ok(Arc::new(Engine::builtin()?))
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -42,7 +36,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let store = casus_store::SqliteStore::open(&args.db)
         .with_context(|| format!("cannot open the forecast store {}", args.db.display()))?;
     let state = AppState::new(
-        engine(),
+        engine()?,
         Arc::new(store),
         &format!("sqlite:{}", args.db.display()),
     )

@@ -5,4 +5,5 @@ mod macros;
 
 mod assess;
 mod cases;
+mod serve;
 mod validate;
