@@ -81,53 +81,88 @@ async function pageSituations() {
     upload);
 }
 
+const GROUP_TITLES = {
+  regime_security: "Core interest: the patron's regime security", strategic_position: "Core interest: the patron's strategic position",
+  escalation_path: "The escalation path", restraints: "Restraints", signals: "Signals of intent and capability",
+};
+function signed(c) { return (c >= 0 ? "+" : "−") + Math.abs(c).toFixed(2); }
+function pts(d) { const v = Math.round(100 * d); return v === 0 ? "±0 pts" : `${v > 0 ? "+" : "−"}${Math.abs(v)} pts`; }
+
+// One factor note (casus-explain's FactorNote): label, value, reading, log-odds contribution.
 function driverRow(f, scale) {
-  const c = f.contribution, w = Math.min(Math.abs(c) / scale, 1) * 50;
+  const c = f.contribution ?? 0, w = Math.min(Math.abs(c) / scale, 1) * 50;
   const bar = h("div", { class: "bar" }, h("div", { class: "mid" }));
   const span = h("span", { class: c >= 0 ? "up" : "down" });
   span.style.width = w + "%"; span.style.left = c >= 0 ? "50%" : 50 - w + "%";
   bar.append(span);
-  return h("div", { class: "drv" }, h("div", {}, f.label, h("span", { class: "reading" }, f.reading ? `${fv(f.value)} — ${f.reading}` : "unknown: integrated over")), bar,
-    h("div", { class: "v" }, (c >= 0 ? "+" : "−") + Math.abs(c).toFixed(2)));
+  const known = f.value !== null && f.value !== undefined;
+  return h("div", { class: "drv" }, h("div", {}, f.label, h("span", { class: "reading" }, known ? `${fv(f.value)} — ${f.reading}` : "unknown: integrated over")), bar,
+    h("div", { class: "v" }, f.contribution === null || f.contribution === undefined ? "–" : signed(c)));
 }
 
 async function pageSituation(id) {
   setNav("situations");
-  const [sit, moves] = await Promise.all([api(`/situations/${encodeURIComponent(id)}`), api("/moves")]);
+  const sit = await api(`/situations/${encodeURIComponent(id)}`);
   const ex = await api("/explain", sit);
-  const a = ex.assessment;
-  const scale = Math.max(...ex.groups.flatMap(g => g.factors.map(f => Math.abs(f.contribution))), 0.5);
+  // The headline is the explanation's: the same integration as every what-if below.
+  const a = { probability: ex.probability, interval: ex.interval };
+  const scale = Math.max(...ex.drivers.map(d => Math.abs(d.contribution)), 0.5);
+  const notes = {};
+  for (const x of [...ex.interests, ...ex.restraints]) for (const f of x.factors) notes[f.factor] = f;
 
   const headline = h("div", { class: "card" },
     h("div", { class: "headline" },
       h("div", {}, h("div", { class: "pct big", "data-testid": "probability" }, pct(a.probability)), h("div", { class: "iv" }, ivText(a.interval))),
-      h("div", {}, h("div", { class: "words" }, `Use of force: ${ex.estimative}.`),
-        h("div", { class: "small muted" }, `Within ${a.horizon_days} days of ${sit.as_of}. Model: ${a.model.id} ${a.model.version}.`), ivbar(a))));
+      h("div", {}, h("div", { class: "words" }, `Use of force: ${ex.band}.`),
+        h("div", { class: "small muted" }, `Within ${ex.situation.horizon_days} days of ${ex.situation.as_of}. Model: ${ex.model.id} ${ex.model.version}.`), ivbar(a))));
 
-  const groups = h("div", { class: "card" }, h("h2", {}, "Why: interests, path, restraints, signals"),
-    h("p", { class: "small muted" }, "Each bar is the factor's push on the log-odds of force against a reference situation: red raises the risk, green restrains it."),
-    ex.groups.map(g => h("div", { class: "group" }, h("h3", {}, h("span", {}, g.title), h("span", {}, (g.contribution >= 0 ? "+" : "−") + Math.abs(g.contribution).toFixed(2))),
-      g.factors.map(f => driverRow(f, scale)))));
+  const interests = h("div", { class: "card" }, h("h2", {}, "Why would the patron intervene?"),
+    h("p", { class: "small muted" }, "The two core interests. Each bar is the factor's push on the log-odds of force against a reference situation: red raises the risk, green restrains it."),
+    ex.interests.map(i => h("div", { class: "group", "data-testid": "interest" },
+      h("h3", {}, h("span", {}, i.title, h("span", { class: "tag" }, human(i.state))), h("span", {}, signed(i.contribution))),
+      i.factors.map(f => driverRow(f, scale)))));
+
+  const restraints = h("div", { class: "card" }, h("h2", {}, "What holds the patron back"),
+    ex.restraints.map(r => h("div", { class: "group" },
+      h("h3", {}, h("span", {}, r.description, h("span", { class: "tag " + (r.in_place === true ? "noforce" : r.in_place === false ? "force" : "") },
+        r.in_place === true ? "in place" : r.in_place === false ? "not in place" : "unclear")), h("span", {}, signed(r.contribution))),
+      r.factors.map(f => driverRow(f, scale)))));
 
   const path = h("div", { class: "card" }, h("h2", {}, "The escalation path (Ukraine 2014)"),
-    h("ol", { class: "path" }, ex.path.map(s => h("li", { class: s.reached ? "reached" : (s.level ?? 0) >= 0.4 ? "partial" : "" },
-      s.step, h("div", { class: "lvl" }, s.level === null ? "unknown" : `${Math.round(100 * s.level)}% along`))),
-      h("li", { class: "final" }, "the patron uses force to secure strategic assets", h("div", { class: "lvl" }, `${pct(a.probability)} within the horizon`))));
+    h("ol", { class: "path" }, ex.path.map(s => s.factor === null
+      ? h("li", { class: "final" }, s.description, h("div", { class: "lvl" }, `${pct(a.probability)} within the horizon`))
+      : h("li", { class: s.state === "reached" ? "reached" : s.state === "partly" ? "partial" : "" }, s.description, h("div", { class: "lvl" }, s.reading)))));
 
+  const an = ex.analogues;
   const analogues = h("div", { class: "card" }, h("h2", {}, "Closest analogues"),
-    h("table", {}, h("tr", {}, h("th", {}, "case"), h("th", {}, "outcome"), h("th", { class: "num" }, "distance")),
-      ex.analogues.map(c => h("tr", { class: "click", onclick: () => location.hash = `#/case/${encodeURIComponent(c.id)}` },
-        h("td", {}, c.title), h("td", {}, h("span", { class: "tag " + (c.force ? "force" : "noforce") }, human(c.response))), h("td", { class: "num" }, c.distance.toFixed(2))))));
+    h("p", { class: "small muted" }, `${an.method.replace(/\.?$/, ".")} Of the ${an.nearest.length} nearest of ${an.compared} cases, ${pct(an.base_rate)} ended in force.`),
+    h("table", {}, h("tr", {}, h("th", {}, "case"), h("th", {}, "outcome"), h("th", { class: "num" }, "similarity")),
+      an.nearest.map(c => h("tr", { class: "click", onclick: () => location.hash = `#/case/${encodeURIComponent(c.id)}` },
+        h("td", {}, c.title), h("td", {}, h("span", { class: "tag " + (c.force ? "force" : "noforce") }, human(c.response))), h("td", { class: "num" }, c.similarity.toFixed(2))))));
 
-  const signposts = h("div", { class: "card" }, h("h2", {}, "Signposts: what would raise the risk"),
+  const signposts = h("div", { class: "card" }, h("h2", {}, "Signposts: what would change the answer"),
     ex.signposts.length ? h("table", {}, h("tr", {}, h("th", {}, "watch for"), h("th", { class: "num" }, "now"), h("th", { class: "num" }, "then")),
-      ex.signposts.map(s => h("tr", {}, h("td", {}, `${s.label}: `, h("em", {}, s.watch_for)), h("td", { class: "num" }, fv(s.now)), h("td", { class: "num" }, `${pct(s.probability)} (+${Math.round(100 * s.delta)} pts)`))))
-      : h("p", { class: "muted" }, "No single factor would move the answer by more than half a point."));
+      ex.signposts.map(s => h("tr", {}, h("td", {}, s.event, s.uncoded ? h("span", { class: "tag" }, "not coded: worth finding out") : null),
+        h("td", { class: "num" }, fv(s.from)), h("td", { class: "num" }, `${pct(s.probability_if)} (${pts(s.probability_if - s.probability)})`))))
+      : h("p", { class: "muted" }, "No single factor would move the answer noticeably."));
 
   // What-if: moves and sliders, recomputed live through POST /scenarios.
   const chosen = new Set(), edits = {};
   const result = h("div", { class: "whatif-result", "data-testid": "whatif" });
+  // Sliders follow the moves: a factor a move changed shows its new value until the user sets it.
+  const rows = {};
+  function syncSliders(r) {
+    for (const [f, x] of Object.entries(rows)) {
+      if (f in edits) continue;
+      const v = r && r.factors ? r.factors[f] : x.v;
+      const moved = JSON.stringify(v ?? null) !== JSON.stringify(x.v ?? null);
+      x.input.value = mid(v) ?? 0.5;
+      x.row.classList.toggle("changed", moved);
+      x.read.textContent = moved ? `${fv(v)} — after the moves` : x.text;
+    }
+  }
   function showResult(r) {
+    syncSliders(r);
     const d = r ? r.delta : 0, s = r ? r.scenario : a;
     const cls = Math.abs(d) < 0.005 ? "zero" : d > 0 ? "up" : "down";
     result.replaceChildren(
@@ -146,18 +181,22 @@ async function pageSituation(id) {
     }, 120);
   }
   showResult(null);
-  const byActor = {};
-  for (const m of moves) (byActor[m.actor] = byActor[m.actor] || []).push(m);
-  const movesBox = h("div", { class: "moves" }, Object.entries(byActor).map(([actor, ms]) => [h("div", { class: "actor" }, human(actor)),
-    ms.map(m => h("label", {}, h("input", { type: "checkbox", "data-move": m.id, onchange: e => { e.target.checked ? chosen.add(m.id) : chosen.delete(m.id); recompute(); } }),
-      h("span", {}, m.description, h("span", { class: "exp " + m.expect }, m.expect === "raises" ? "▲" : "▼"))))]));
-  const sliders = ex.groups.map(g => [h("h3", {}, g.title), g.factors.map(f => {
-    const v0 = mid(f.value);
-    const read = h("div", { class: "reading" }, f.reading ? `${fv(f.value)} — ${f.reading}` : "unknown");
+  // Each actor's moves, ranked by their effect alone (casus-explain's options).
+  const movesBox = h("div", { class: "moves" }, ex.options.map(o => [h("div", { class: "actor" }, human(o.actor)),
+    o.moves.map(m => h("label", {}, h("input", { type: "checkbox", "data-move": m.id, onchange: e => { e.target.checked ? chosen.add(m.id) : chosen.delete(m.id); recompute(); } }),
+      h("span", {}, m.description, h("span", { class: "exp " + m.expect, title: `the theory expects this to ${m.expect.replace(/s$/, "")} the risk` }, m.expect === "raises" ? "▲" : "▼"),
+        h("span", { class: "eff" + (m.agrees_with_theory ? "" : " odd"), title: m.agrees_with_theory ? "alone, per the model" : "alone, per the model: against the theory's expectation" }, pts(m.delta)))))]));
+  const byGroup = {};
+  for (const d of ex.drivers) (byGroup[d.group] = byGroup[d.group] || []).push(d);
+  const sliders = Object.keys(GROUP_TITLES).filter(g => byGroup[g]).map(g => [h("h3", {}, GROUP_TITLES[g]), byGroup[g].map(d => {
+    const n = notes[d.factor], v = sit.factors ? sit.factors[d.factor] : undefined;
+    const label = n ? n.label : human(d.factor), v0 = mid(v ?? d.value);
+    const read = h("div", { class: "reading" }, n ? (n.value === null ? "unknown" : `${fv(n.value)} — ${n.reading}`) : v0 === null ? "unknown" : fv(v ?? d.value));
     const row = h("div", { class: "slider" });
-    const input = h("input", { type: "range", min: 0, max: 1, step: 0.05, value: v0 ?? 0.5, "data-factor": f.factor, "aria-label": f.label,
-      oninput: e => { const v = +e.target.value; edits[f.factor] = v; row.classList.add("changed"); read.textContent = `${v.toFixed(2)} — changed`; recompute(); } });
-    row.append(h("div", { class: "name" }, f.label), input, read);
+    const input = h("input", { type: "range", min: 0, max: 1, step: 0.05, value: v0 ?? 0.5, "data-factor": d.factor, "aria-label": label,
+      oninput: e => { const x = +e.target.value; edits[d.factor] = x; row.classList.add("changed"); read.textContent = `${x.toFixed(2)} — changed`; recompute(); } });
+    row.append(h("div", { class: "name" }, label), input, read);
+    rows[d.factor] = { input, read, row, v: v ?? null, text: read.textContent };
     return row;
   })]);
   const reset = h("button", { class: "ghost", onclick: () => route() }, "Reset");
@@ -166,12 +205,12 @@ async function pageSituation(id) {
     catch (e) { record.textContent = e.status === 401 ? "Writes need a token" : e.message; }
   } }, "Record this forecast");
   const whatif = h("div", {}, result, h("div", { class: "card" }, h("h2", {}, "What if…"),
-    h("p", { class: "small muted" }, "Actors' next moves, from the move catalogue."), movesBox),
+    h("p", { class: "small muted" }, "Actors' next moves, from the move catalogue, with each move's effect alone."), movesBox),
     h("div", { class: "card" }, h("h2", {}, "Adjust the factors"), sliders, h("p", {}, reset, " ", record)));
 
   $app.replaceChildren(h("h1", {}, sit.title),
     h("p", { class: "sub" }, `${sit.patron} → ${sit.target} · ${human(sit.crisis_type)} · as of ${sit.as_of} · horizon ${sit.horizon_days} days`),
-    h("div", { class: "cols" }, h("div", {}, headline, groups, path, signposts, analogues), whatif));
+    h("div", { class: "cols" }, h("div", {}, headline, interests, path, restraints, signposts, analogues), whatif));
 }
 
 async function pageMonitor(dyad) {

@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Without `--addr` it starts the server in this process on 127.0.0.1:0 (its own tokio runtime)
-//! with the built-in engine and an in-memory store. Clients are plain threads holding keep-alive
+//! with the built-in fitted model and an in-memory store. Clients are plain threads holding keep-alive
 //! HTTP/1.1 connections; each sends a request, reads the whole response and records the latency.
 //! The run stops after `--seconds` or `--max-requests`, whichever comes first, and prints
 //! throughput and p50/p90/p99/max latency.
@@ -35,9 +35,8 @@ fn start_server() -> SocketAddr {
             .build()
             .expect("tokio runtime");
         rt.block_on(async move {
-            let engine = Arc::new(casus_server::Baseline::new(
-                casus_server::engine::builtin_moves(),
-            ));
+            let engine =
+                Arc::new(casus_server::Engine::builtin().expect("the built-in fitted model"));
             let store = Arc::new(casus_store::SqliteStore::open_in_memory().expect("store"));
             let state = casus_server::AppState::new(engine, store, "memory");
             let l = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -1,7 +1,6 @@
 //! The handlers: parse, call the engine or the store, serialise. Nothing else.
 
-use crate::explain::{Explanation, explain as build_explanation};
-use crate::{ApiError, AppState, BODY_LIMIT, OPENAPI_JSON};
+use crate::{ApiError, AppState, BODY_LIMIT, Explanation, Move, OPENAPI_JSON};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -11,6 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use casus_core::{Assessment, CountryCode, Factor, FactorValue, Situation};
 use casus_data::CaseRecord;
+use casus_explain::Estimate;
 use casus_store::{Forecast, ListQuery, NewForecast, Scores, Source, input_hash};
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
@@ -113,7 +113,7 @@ pub async fn health(State(st): State<AppState>) -> Json<Health> {
     Json(Health {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
-        model: st.engine.model(),
+        model: st.engine.model_id(),
         store: st.store_label.to_string(),
         cases: st.cases.len(),
         situations: st.builtin.len() + st.uploaded.read().map(|u| u.len()).unwrap_or(0),
@@ -217,11 +217,11 @@ pub async fn explain(
 ) -> Result<Json<Explanation>> {
     let v: Value = body(b)?;
     let s = situation_of(&v)?;
-    Ok(Json(build_explanation(st.engine.as_ref(), &s, &st.cases)))
+    Ok(Json(st.engine.explain(&s, &st.cases)))
 }
 
-pub async fn moves(State(st): State<AppState>) -> Json<Vec<crate::Move>> {
-    Json(st.engine.moves().to_vec())
+pub async fn moves(State(st): State<AppState>) -> Json<Vec<Move>> {
+    Json(st.engine.moves.moves.clone())
 }
 
 #[derive(Deserialize)]
@@ -238,12 +238,16 @@ pub struct ScenarioRequest {
     factors: std::collections::BTreeMap<String, Value>,
 }
 
+/// A scenario beside its baseline, both from casus-explain's integration over uncertain factors.
 #[derive(Serialize)]
 pub struct ScenarioResponse {
-    baseline: Assessment,
-    scenario: Assessment,
+    baseline: Estimate,
+    scenario: Estimate,
+    /// scenario − baseline probability.
     delta: f64,
-    moves: Vec<crate::Move>,
+    /// scenario / baseline probability.
+    ratio: f64,
+    moves: Vec<Move>,
     factors: casus_core::FactorValues,
 }
 
@@ -266,34 +270,40 @@ pub async fn scenarios(
 ) -> Result<Json<ScenarioResponse>> {
     let r: ScenarioRequest = body(b)?;
     let base = resolve_situation(&st, r.situation.as_ref(), r.situation_id.as_deref())?;
-    let mut s = base.clone();
-    let mut applied = Vec::new();
-    for id in &r.moves {
-        let m = st
-            .engine
-            .moves()
-            .iter()
-            .find(|m| &m.id == id)
-            .ok_or_else(|| {
-                ApiError::bad("unknown_move", format!("no move `{id}` in the catalogue"))
-            })?;
+    let moves = st
+        .engine
+        .moves
+        .select(&r.moves)
+        .map_err(|e| ApiError::bad("unknown_move", e.to_string()))?;
+    let sc = st.engine.scenario(&base, &moves);
+    let mut s = base;
+    for m in &moves {
         m.apply(&mut s.factors);
-        applied.push(m.clone());
     }
-    for (name, v) in &r.factors {
-        let f = Factor::from_name(name)
-            .ok_or_else(|| ApiError::bad("unknown_factor", format!("unknown factor `{name}`")))?;
-        let fv: FactorValue = serde_json::from_value(v.clone())
-            .map_err(|e| ApiError::bad("bad_factor", format!("`{name}`: {e}")))?;
-        s.factors.set(f, fv);
+    let mut scenario = Estimate {
+        probability: sc.probability,
+        interval: sc.interval,
+    };
+    if !r.factors.is_empty() {
+        for (name, v) in &r.factors {
+            let f = Factor::from_name(name).ok_or_else(|| {
+                ApiError::bad("unknown_factor", format!("unknown factor `{name}`"))
+            })?;
+            let fv: FactorValue = serde_json::from_value(v.clone())
+                .map_err(|e| ApiError::bad("bad_factor", format!("`{name}`: {e}")))?;
+            s.factors.set(f, fv);
+        }
+        scenario = st.engine.estimate(&s);
     }
-    let baseline = st.engine.assess(&base);
-    let scenario = st.engine.assess(&s);
     Ok(Json(ScenarioResponse {
-        delta: scenario.probability - baseline.probability,
-        baseline,
+        baseline: Estimate {
+            probability: sc.baseline_probability,
+            interval: sc.baseline_interval,
+        },
+        delta: scenario.probability - sc.baseline_probability,
+        ratio: scenario.probability / sc.baseline_probability.max(1e-12),
         scenario,
-        moves: applied,
+        moves: moves.into_iter().cloned().collect(),
         factors: s.factors,
     }))
 }
@@ -372,7 +382,7 @@ pub fn default_question(s: &Situation) -> String {
 }
 
 /// The record of a casus forecast of `s` by `engine`.
-pub fn casus_forecast(engine: &dyn crate::Engine, s: &Situation) -> NewForecast {
+pub fn casus_forecast(engine: &crate::Engine, s: &Situation) -> NewForecast {
     let a = engine.assess(s);
     let mut f = NewForecast::new(default_question(s), a.probability, Source::casus());
     f.situation_id = Some(s.id.clone());
@@ -403,7 +413,7 @@ pub async fn create_forecast(
             ));
         }
         let s = resolve_situation(&st, r.situation.as_ref(), r.situation_id.as_deref())?;
-        casus_forecast(st.engine.as_ref(), &s)
+        casus_forecast(&st.engine, &s)
     } else {
         let (Some(p), Some(q)) = (r.probability, r.question.clone()) else {
             return Err(ApiError::bad(

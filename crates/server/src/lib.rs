@@ -1,8 +1,9 @@
 //! The casus web dashboard and JSON API.
 //!
-//! [`router`] builds the axum application from an [`AppState`] (an [`Engine`], the case base, the
-//! built-in situations and a [`casus_store::ForecastStore`]); [`serve`] runs it on a listener after
-//! [`Config::check`] has applied the safety rules:
+//! [`router`] builds the axum application from an [`AppState`] (an [`Engine`]: the fitted model of
+//! casus-model and the move catalogue of casus-explain; the case base, the built-in situations and a
+//! [`casus_store::ForecastStore`]); [`serve`] runs it on a listener after [`Config::check`] has
+//! applied the safety rules:
 //!
 //! * loopback by default; a non-loopback address refuses to start without a token, and with a
 //!   token every write (`POST`) needs `Authorization: Bearer <token>`;
@@ -10,23 +11,24 @@
 //! * no request names a file: situations arrive as JSON bodies, the database path is fixed at start;
 //! * forecasts are acknowledged only after the store has committed them (WAL, `synchronous=FULL`).
 //!
-//! Handlers are thin: they parse, call the engine or the store, and serialise. Every error is
-//! `{"error": {"code", "message"}}` with its status chosen in [`error::status_of`]. The API's
-//! contract is `openapi.json` beside this crate's manifest, served at `/api/v1/openapi.json` and
-//! checked against [`ROUTES`] by a test.
+//! Handlers are thin: they parse, call the engine or the store, and serialise. `POST /assess`
+//! answers exactly what `casus assess --json` prints (seed [`engine::ASSESS_SEED`]); `POST /explain`
+//! is casus-explain's [`casus_explain::Explanation`]; `POST /scenarios` uses its scenario functions.
+//! Every error is `{"error": {"code", "message"}}` with its status chosen in [`error::status_of`].
+//! The API's contract is `openapi.json` beside this crate's manifest, served at
+//! `/api/v1/openapi.json` and checked against [`ROUTES`] by a test.
 
 mod api;
 mod assets;
 pub mod engine;
 pub mod error;
-mod explain;
 mod state;
 
 pub use api::{casus_forecast, default_question};
 pub use assets::ASSETS;
-pub use engine::{Baseline, Engine, Move};
+pub use casus_explain::{Catalogue, Explanation, Move};
+pub use engine::{ASSESS_SEED, Engine, EngineError};
 pub use error::{ApiError, status_of};
-pub use explain::Explanation;
 pub use state::{AppState, MonitorSource, Series, SeriesPoint};
 
 use axum::Router;

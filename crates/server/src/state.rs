@@ -38,7 +38,7 @@ pub trait MonitorSource: Send + Sync + 'static {
 /// Shared, cheaply cloned state.
 #[derive(Clone)]
 pub struct AppState {
-    pub engine: Arc<dyn Engine>,
+    pub engine: Arc<Engine>,
     pub store: Arc<dyn ForecastStore>,
     pub cases: Arc<Vec<Case>>,
     pub builtin: Arc<Vec<Situation>>,
@@ -51,11 +51,7 @@ pub struct AppState {
 
 impl AppState {
     /// State with the built-in case base and situations.
-    pub fn new(
-        engine: Arc<dyn Engine>,
-        store: Arc<dyn ForecastStore>,
-        store_label: &str,
-    ) -> AppState {
+    pub fn new(engine: Arc<Engine>, store: Arc<dyn ForecastStore>, store_label: &str) -> AppState {
         AppState {
             engine,
             store,

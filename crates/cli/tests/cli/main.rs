@@ -5,5 +5,7 @@ mod macros;
 
 mod assess;
 mod cases;
+#[cfg(feature = "cluster")]
+mod events;
 mod serve;
 mod validate;

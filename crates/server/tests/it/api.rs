@@ -11,7 +11,9 @@ async fn health_names_model_and_store() {
     let (s, v) = call(&app, "GET", "/api/v1/health", None, None).await;
     assert_eq!(s, 200);
     assert_eq!(v["status"], "ok");
-    assert_eq!(v["model"]["id"], "checklist-baseline");
+    let id = crate::common::engine().model_id();
+    assert_eq!(v["model"]["id"], id.id.as_str());
+    assert_ne!(v["model"]["id"], "checklist-baseline");
 }
 
 #[tokio::test]
@@ -19,11 +21,19 @@ async fn assess_returns_the_core_assessment() {
     let app = casus_server::router(state());
     let (s, v) = call(&app, "POST", "/api/v1/assess", Some(SITUATION), None).await;
     assert_eq!(s, 200, "{v}");
-    // Exactly casus-core's Assessment, serialised as the engine returns it.
+    // Exactly the fitted model's Assessment with `casus assess`'s default seed (1), serialised.
     let a: casus_core::Assessment = serde_json::from_value(v.clone()).unwrap();
-    let direct = casus_server::Baseline::new(vec![]);
-    use casus_server::Engine;
-    let expected = direct.assess(&crate::common::situation());
+    let model =
+        casus_model::FittedModel::from_json(casus_data::builtin::model_json().unwrap()).unwrap();
+    let expected = model.assess(
+        &crate::common::situation(),
+        &casus_model::AssessOptions {
+            horizon_days: None,
+            seed: 1,
+        },
+    );
+    assert_eq!(a.probability, expected.probability);
+    assert_eq!(a.interval, expected.interval);
     assert_eq!(serde_json::to_value(&expected).unwrap(), v);
     assert!(a.interval[0] <= a.probability && a.probability <= a.interval[1]);
     assert_eq!(a.drivers.len(), 18);
@@ -126,20 +136,25 @@ async fn scenario_moves_and_sliders_change_the_probability() {
 }
 
 #[tokio::test]
-async fn explain_has_groups_path_analogues_signposts() {
+async fn explain_is_casus_explain_explanation() {
     let app = casus_server::router(state());
     let (s, v) = call(&app, "POST", "/api/v1/explain", Some(SITUATION), None).await;
     assert_eq!(s, 200, "{v}");
-    assert_eq!(v["groups"].as_array().unwrap().len(), 5);
-    assert_eq!(v["path"].as_array().unwrap().len(), 5);
-    assert!(
-        v["signposts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|s| s["factor"] == "reorientation")
-    );
-    assert!(v["estimative"].is_string());
+    let e = crate::common::engine();
+    let cases = casus_data::builtin::cases().unwrap();
+    let direct = e.explain(&crate::common::situation(), &cases);
+    assert_eq!(serde_json::to_value(&direct).unwrap(), v);
+    assert_eq!(v["interests"].as_array().unwrap().len(), 2);
+    for key in ["restraints", "options", "drivers", "evidence"] {
+        assert!(v[key].is_array(), "{key}: {v}");
+    }
+    assert!(!v["analogues"]["nearest"].as_array().unwrap().is_empty());
+    // The five steps of the path, then force itself with a probability.
+    let path = v["path"].as_array().unwrap();
+    assert_eq!(path.len(), 6);
+    assert!(path[5]["probability"].is_f64());
+    assert!(v["signposts"].is_array());
+    assert!(v["band"].is_string());
 }
 
 #[tokio::test]
@@ -199,7 +214,10 @@ async fn forecasts_create_list_resolve_score() {
     .await;
     assert_eq!(s, 201, "{f}");
     assert_eq!(f["source"], "casus");
-    assert_eq!(f["model_id"], "checklist-baseline");
+    assert_eq!(
+        f["model_id"],
+        crate::common::engine().model_id().id.as_str()
+    );
     assert_eq!(f["input_hash"].as_str().unwrap().len(), 64);
     assert!(
         f["question"]

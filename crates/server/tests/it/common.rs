@@ -1,10 +1,9 @@
-//! Shared test setup: an app with the checklist baseline, a fixed move list and a fixture
+//! Shared test setup: an app with the built-in fitted model and move catalogue and a fixture
 //! situation, served in-process or on a real loopback listener.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use casus_server::engine::{Change, Move, Op};
-use casus_server::{AppState, Baseline};
+use casus_server::{AppState, Engine};
 use casus_store::SqliteStore;
 use serde_json::Value;
 use std::net::SocketAddr;
@@ -14,31 +13,12 @@ use tower::ServiceExt;
 pub const SITUATION: &str = include_str!("../fixtures_situation.json");
 pub const SITUATION_ID: &str = "TEST-BLR-2020";
 
-pub fn moves() -> Vec<Move> {
-    vec![
-        Move {
-            id: "opposition.demand_reorientation".into(),
-            actor: "opposition".into(),
-            description: "the opposition demands an EU/NATO course".into(),
-            expect: "raises".into(),
-            changes: vec![Change {
-                factor: casus_core::Factor::Reorientation,
-                op: Op::Set,
-                value: 1.0,
-            }],
-        },
-        Move {
-            id: "regime.incumbent_flees".into(),
-            actor: "regime".into(),
-            description: "the incumbent flees or resigns".into(),
-            expect: "raises".into(),
-            changes: vec![Change {
-                factor: casus_core::Factor::IncumbentInControl,
-                op: Op::Set,
-                value: 0.0,
-            }],
-        },
-    ]
+/// The built-in engine (fitted model and move catalogue), built once for all tests.
+pub fn engine() -> Arc<Engine> {
+    static ENGINE: std::sync::OnceLock<Arc<Engine>> = std::sync::OnceLock::new();
+    ENGINE
+        .get_or_init(|| Arc::new(Engine::builtin().expect("the built-in model and moves")))
+        .clone()
 }
 
 pub fn situation() -> casus_core::Situation {
@@ -46,7 +26,7 @@ pub fn situation() -> casus_core::Situation {
 }
 
 pub fn state_with(store: Arc<dyn casus_store::ForecastStore>, token: Option<&str>) -> AppState {
-    AppState::new(Arc::new(Baseline::new(moves())), store, "test")
+    AppState::new(engine(), store, "test")
         .with_situations(vec![situation()])
         .with_token(token.map(String::from))
 }
