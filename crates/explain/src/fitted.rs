@@ -1,6 +1,6 @@
 //! The fitted model (`casus_model::FittedModel`) as a [`RiskModel`].
 //!
-//! - `assess` is the model's own, with the artifact's seed, so drivers match `casus assess`;
+//! - `assess` is the model's own, with the shared [`casus_model::ASSESS_SEED`], so drivers match `casus assess`;
 //! - `probability`, `interval` and `importance` are the model's (posterior mean over the kept
 //!   draws; 90% central interval of the per-draw probabilities; mean |∂ logit P / ∂ factor|);
 //! - `estimate` is exact for fully known factors and otherwise integrates on the fixed 64-point
@@ -39,7 +39,7 @@ impl RiskModel for FittedModel {
             s,
             &AssessOptions {
                 horizon_days: None,
-                seed: self.seed(),
+                seed: casus_model::ASSESS_SEED,
             },
         )
     }

@@ -26,6 +26,10 @@ pub struct Marginal {
     pub values: Vec<(f64, u32)>,
 }
 
+/// The seed every front end (CLI, API, explanations) uses unless asked otherwise, so that the same
+/// situation gives the same numbers wherever it is assessed.
+pub const ASSESS_SEED: u64 = 1;
+
 /// Options for [`FittedModel::assess`].
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct AssessOptions {

@@ -6,7 +6,7 @@ use casus_explain::{Catalogue, ExplainOptions, Explanation, Move, RiskModel, sce
 use casus_model::{AssessOptions, FittedModel};
 
 /// The seed of `POST /assess`: `casus assess --json`'s default, so both print the same numbers.
-pub const ASSESS_SEED: u64 = 1;
+pub use casus_model::ASSESS_SEED;
 
 /// Why the built-in engine cannot be had.
 #[derive(Debug, thiserror::Error)]

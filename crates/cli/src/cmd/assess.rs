@@ -20,7 +20,7 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     horizon_days: Option<u32>,
     /// Seed for integrating over uncertain and unknown factors; the same seed gives the same numbers.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = casus_model::ASSESS_SEED)]
     seed: u64,
 }
 

@@ -43,13 +43,19 @@ fn ukraine_2014_is_likely_for_a_model_that_never_saw_it() {
     let a = m.assess(&ukraine.situation, &AssessOptions::default());
     // The same crisis as an analyst could have coded it on 24 February 2014, with ranges where the
     // facts were unsettled (data/situations/ukraine-2014-02-24.toml).
-    let analyst = casus_data::load_situation(&repo_root().join("data/situations/ukraine-2014-02-24.toml")).unwrap();
+    let analyst =
+        casus_data::load_situation(&repo_root().join("data/situations/ukraine-2014-02-24.toml"))
+            .unwrap();
     let b = m.assess(&analyst, &AssessOptions::default());
     eprintln!(
         "Ukraine 24 Feb 2014 situation without the case: {:.3} [{:.3}, {:.3}]",
         b.probability, b.interval[0], b.interval[1]
     );
-    assert!(b.probability > 0.55, "the 24 Feb 2014 situation came out at {:.2}", b.probability);
+    assert!(
+        b.probability > 0.55,
+        "the 24 Feb 2014 situation came out at {:.2}",
+        b.probability
+    );
     eprintln!(
         "Ukraine 2014 without itself: {:.3} [{:.3}, {:.3}]",
         a.probability, a.interval[0], a.interval[1]
