@@ -17,21 +17,6 @@ pub fn load(json: &str) -> Result<FittedModel, ExplainError> {
     FittedModel::from_json(json).map_err(|source| ExplainError::Model { source })
 }
 
-fn inverse_marginal(m: &FittedModel, factor: usize, u: f64) -> f64 {
-    let Some(marg) = m.marginals().iter().find(|g| g.factor.index() == factor) else {
-        return u;
-    };
-    let total: u32 = marg.values.iter().map(|(_, n)| n).sum();
-    let mut target = u * f64::from(total);
-    for (v, n) in &marg.values {
-        target -= f64::from(*n);
-        if target < 0.0 {
-            return *v;
-        }
-    }
-    marg.values.last().map_or(0.5, |(v, _)| *v)
-}
-
 impl RiskModel for FittedModel {
     fn assess(&self, s: &Situation) -> Assessment {
         FittedModel::assess(
@@ -58,13 +43,13 @@ impl RiskModel for FittedModel {
 
     fn estimate(&self, values: &FactorValues, horizon_days: u32) -> Estimate {
         integrate_with(self, values, horizon_days, true, |j, u| {
-            inverse_marginal(self, j, u)
+            self.sample_marginal(j, u)
         })
     }
 
     fn estimate_probability(&self, values: &FactorValues, horizon_days: u32) -> f64 {
         integrate_with(self, values, horizon_days, false, |j, u| {
-            inverse_marginal(self, j, u)
+            self.sample_marginal(j, u)
         })
         .probability
     }

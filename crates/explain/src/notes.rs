@@ -28,18 +28,7 @@ pub struct FactorNote {
 
 /// The value of a factor in words.
 pub fn reading(f: Factor, v: FactorValue) -> String {
-    match v {
-        FactorValue::Known(l) => f.describe(l.get()).to_string(),
-        FactorValue::Range { low, high } => {
-            let (a, b) = (f.describe(low.get()), f.describe(high.get()));
-            if a == b {
-                a.to_string()
-            } else {
-                format!("between \"{a}\" and \"{b}\"")
-            }
-        }
-        FactorValue::Unknown => "unknown".to_string(),
-    }
+    f.reading(v)
 }
 
 /// Build the note for one factor.

@@ -353,7 +353,9 @@ impl FittedModel {
         }
     }
 
-    fn sample_marginal(&self, factor: usize, u: f64) -> f64 {
+    /// The inverse CDF of the case base's distribution of factor number `factor` (an index into
+    /// [`Factor::ALL`]) at `u` in [0, 1): how an unknown factor is drawn.
+    pub fn sample_marginal(&self, factor: usize, u: f64) -> f64 {
         let m = &self.art.marginals[factor];
         let total: u32 = m.values.iter().map(|(_, n)| n).sum();
         let mut target = u * f64::from(total);

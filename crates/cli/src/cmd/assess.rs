@@ -94,7 +94,7 @@ pub fn render(s: &Situation, a: &Assessment, n_cases: usize) -> String {
             let _ = writeln!(out, "  none of note");
         }
         for d in rows {
-            let value = describe(d.factor, *s.factors.get(d.factor));
+            let value = d.factor.reading(*s.factors.get(d.factor));
             let _ = writeln!(
                 out,
                 "  {} {:<18} {}: {}  ({:+.1})",
@@ -153,19 +153,4 @@ pub fn render(s: &Situation, a: &Assessment, n_cases: usize) -> String {
         a.model.id, a.model.version, n_cases
     );
     out
-}
-
-fn describe(f: Factor, v: FactorValue) -> String {
-    match v {
-        FactorValue::Known(l) => f.describe(l.get()).to_string(),
-        FactorValue::Range { low, high } => {
-            let (a, b) = (f.describe(low.get()), f.describe(high.get()));
-            if a == b {
-                a.to_string()
-            } else {
-                format!("{a} to {b}")
-            }
-        }
-        FactorValue::Unknown => "unknown".to_string(),
-    }
 }
