@@ -18,6 +18,78 @@ pub struct Args {
     /// Bearer token that writes must carry (at least 16 characters) [default: $CASUS_TOKEN].
     #[arg(long, env = "CASUS_TOKEN", hide_env_values = true)]
     token: Option<String>,
+    /// Imported event data (`casus events import --out DIR`) for the dashboard's monitoring
+    /// charts [default: none; the monitoring page then says so].
+    #[cfg(feature = "cluster")]
+    #[arg(long, value_name = "DIR", requires_all = ["monitor_from", "monitor_to"])]
+    events: Option<PathBuf>,
+    /// First day of the monitoring series (with --events).
+    #[cfg(feature = "cluster")]
+    #[arg(long, value_name = "DATE")]
+    monitor_from: Option<casus_core::NaiveDate>,
+    /// Last day of the monitoring series (with --events).
+    #[cfg(feature = "cluster")]
+    #[arg(long, value_name = "DATE")]
+    monitor_to: Option<casus_core::NaiveDate>,
+}
+
+/// Daily monitoring series for the dashboard, computed on request from imported event data with
+/// the built-in model, merged with the latest built-in situation for the dyad coded on or before
+/// the first day (the analyst's values win over the events, as in `casus monitor`).
+#[cfg(feature = "cluster")]
+struct EventMonitor {
+    events: PathBuf,
+    from: casus_core::NaiveDate,
+    to: casus_core::NaiveDate,
+    model: casus_model::FittedModel,
+    situations: Vec<casus_core::Situation>,
+}
+
+#[cfg(feature = "cluster")]
+impl casus_server::MonitorSource for EventMonitor {
+    fn series(
+        &self,
+        patron: &casus_core::CountryCode,
+        target: &casus_core::CountryCode,
+    ) -> Result<Option<casus_server::Series>, String> {
+        let opts = casus_monitor::MonitorOptions::new(
+            patron.as_str(),
+            target.as_str(),
+            self.from,
+            self.to,
+        );
+        let analyst = self
+            .situations
+            .iter()
+            .filter(|s| &s.patron == patron && &s.target == target && s.as_of <= self.from)
+            .max_by_key(|s| s.as_of);
+        let report = casus_monitor::monitor(&self.events, &self.model, analyst, &opts)
+            .map_err(|e| e.to_string())?;
+        if report.coverage_start.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(casus_server::Series {
+            patron: patron.to_string(),
+            target: target.to_string(),
+            source: match analyst {
+                Some(s) => format!(
+                    "event data in {}, with the analyst's situation {}",
+                    self.events.display(),
+                    s.id
+                ),
+                None => format!("event data in {}", self.events.display()),
+            },
+            metrics: vec!["probability".into(), "low".into(), "high".into()],
+            points: report
+                .series
+                .iter()
+                .map(|d| casus_server::SeriesPoint {
+                    date: d.date,
+                    values: vec![d.probability, d.low, d.high],
+                })
+                .collect(),
+        }))
+    }
 }
 
 /// The engine the CLI serves: the built-in fitted model and move catalogue.
@@ -41,6 +113,26 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &format!("sqlite:{}", args.db.display()),
     )
     .with_token(config.token.clone());
+    #[cfg(feature = "cluster")]
+    let state = match (args.events, args.monitor_from, args.monitor_to) {
+        (Some(events), Some(from), Some(to)) => {
+            if !events.is_dir() {
+                return Err(crate::output::BadInput(format!(
+                    "--events {}: not a directory",
+                    events.display()
+                ))
+                .into());
+            }
+            state.with_monitor(Arc::new(EventMonitor {
+                events,
+                from,
+                to,
+                model: crate::model::builtin()?,
+                situations: casus_data::builtin::situations()?,
+            }))
+        }
+        _ => state,
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
