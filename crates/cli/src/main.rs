@@ -35,7 +35,7 @@ enum Command {
     /// Serve the web dashboard and JSON API (loopback by default).
     Serve(cmd::serve::Args),
     /// Run an Apache Ballista scheduler or executor for distributed event-data queries.
-    #[cfg(feature = "cluster")]
+    #[cfg(feature = "events")]
     Cluster(cmd::cluster::Args),
     /// Explain an assessment in the article's terms: interests, escalation path, restraints, analogues, signposts, moves.
     Explain(cmd::explain::Args),
@@ -50,10 +50,10 @@ enum Command {
     /// Probability of force within the horizon, with a 90% interval, drivers and restraints.
     Assess(cmd::assess::Args),
     /// Import event data (GDELT, ICEWS) to Parquet and compute dyad-day indicators.
-    #[cfg(feature = "cluster")]
+    #[cfg(feature = "events")]
     Events(cmd::events::Args),
     /// Daily risk from event data for a dyad: probability per day, interval, alerts.
-    #[cfg(feature = "cluster")]
+    #[cfg(feature = "events")]
     Monitor(cmd::monitor::Args),
     // casus:commands
 }
@@ -62,7 +62,7 @@ impl Command {
     fn is_service(&self) -> bool {
         match self {
             Command::Serve(_) => true,
-            #[cfg(feature = "cluster")]
+            #[cfg(feature = "events")]
             Command::Cluster(_) => true,
             _ => false,
         }
@@ -92,7 +92,7 @@ fn main() -> ExitCode {
         Command::Cases(a) => cmd::cases::run(a),
         Command::Forecast(a) => cmd::forecast::run(a),
         Command::Serve(a) => cmd::serve::run(a),
-        #[cfg(feature = "cluster")]
+        #[cfg(feature = "events")]
         Command::Cluster(a) => cmd::cluster::run(a),
         Command::Explain(a) => cmd::explain::run(a),
         Command::Scenarios(a) => cmd::scenarios::run(a),
@@ -100,9 +100,9 @@ fn main() -> ExitCode {
         Command::Fit(a) => cmd::fit::run(a),
         Command::Evaluate(a) => cmd::evaluate::run(a),
         Command::Assess(a) => cmd::assess::run(a),
-        #[cfg(feature = "cluster")]
+        #[cfg(feature = "events")]
         Command::Events(a) => cmd::events::run(a),
-        #[cfg(feature = "cluster")]
+        #[cfg(feature = "events")]
         Command::Monitor(a) => cmd::monitor::run(a),
         // casus:dispatch
     };

@@ -2,15 +2,15 @@
 
 pub mod assess;
 pub mod cases;
-#[cfg(feature = "cluster")]
+#[cfg(feature = "events")]
 pub mod cluster;
 pub mod evaluate;
-#[cfg(feature = "cluster")]
+#[cfg(feature = "events")]
 pub mod events;
 pub mod explain;
 pub mod fit;
 pub mod forecast;
-#[cfg(feature = "cluster")]
+#[cfg(feature = "events")]
 pub mod monitor;
 pub mod report;
 pub mod scenarios;

@@ -20,15 +20,15 @@ pub struct Args {
     token: Option<String>,
     /// Imported event data (`casus events import --out DIR`) for the dashboard's monitoring
     /// charts [default: none; the monitoring page then says so].
-    #[cfg(feature = "cluster")]
+    #[cfg(feature = "events")]
     #[arg(long, value_name = "DIR", requires_all = ["monitor_from", "monitor_to"])]
     events: Option<PathBuf>,
     /// First day of the monitoring series (with --events).
-    #[cfg(feature = "cluster")]
+    #[cfg(feature = "events")]
     #[arg(long, value_name = "DATE")]
     monitor_from: Option<casus_core::NaiveDate>,
     /// Last day of the monitoring series (with --events).
-    #[cfg(feature = "cluster")]
+    #[cfg(feature = "events")]
     #[arg(long, value_name = "DATE")]
     monitor_to: Option<casus_core::NaiveDate>,
 }
@@ -36,7 +36,7 @@ pub struct Args {
 /// Daily monitoring series for the dashboard, computed on request from imported event data with
 /// the built-in model, merged with the latest built-in situation for the dyad coded on or before
 /// the first day (the analyst's values win over the events, as in `casus monitor`).
-#[cfg(feature = "cluster")]
+#[cfg(feature = "events")]
 struct EventMonitor {
     events: PathBuf,
     from: casus_core::NaiveDate,
@@ -45,7 +45,7 @@ struct EventMonitor {
     situations: Vec<casus_core::Situation>,
 }
 
-#[cfg(feature = "cluster")]
+#[cfg(feature = "events")]
 impl casus_server::MonitorSource for EventMonitor {
     fn series(
         &self,
@@ -113,7 +113,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &format!("sqlite:{}", args.db.display()),
     )
     .with_token(config.token.clone());
-    #[cfg(feature = "cluster")]
+    #[cfg(feature = "events")]
     let state = match (args.events, args.monitor_from, args.monitor_to) {
         (Some(events), Some(from), Some(to)) => {
             if !events.is_dir() {

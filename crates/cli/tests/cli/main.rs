@@ -5,7 +5,7 @@ mod macros;
 
 mod assess;
 mod cases;
-#[cfg(feature = "cluster")]
+#[cfg(feature = "events")]
 mod events;
 mod serve;
 mod validate;
