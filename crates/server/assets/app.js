@@ -225,11 +225,11 @@ async function pageMonitor(dyad) {
     const s = await api(`/monitor/${pick}`);
     const dates = s.points.map(p => new Date(p.date + "T00:00:00Z"));
     const series = s.metrics.map((m, i) => ({ name: m, color: COLORS[i % COLORS.length], points: s.points.map((p, j) => [dates[j], p.values[i]]) }));
-    box.replaceChildren(h("h2", {}, `${s.patron} → ${s.target}`), Charts.line(series, { yFmt: v => v.toFixed(1) }),
+    box.replaceChildren(h("h2", {}, `${s.patron} → ${s.target}`), Charts.line(series, { yMin: 0, yMax: 1, yFmt: v => Math.round(v * 100) + "%" }),
       h("div", { class: "legend" }, series.map(x => h("span", {}, h("i", { style: `background:${x.color}` }), human(x.name)))),
       h("p", { class: "small muted" }, `Source: ${s.source}.`));
   } catch (e) {
-    box.replaceChildren(h("p", { class: "note" }, e.status === 501 ? "Monitoring is not part of this build. Build casus with the monitor feature and event data to see daily series here." : e.message));
+    box.replaceChildren(h("p", { class: "note" }, e.status === 501 ? "No event data is attached to this server. Start it with `casus serve --events DIR --monitor-from DATE --monitor-to DATE` (casus built with `--features events`) to see daily series here." : e.message));
   }
 }
 

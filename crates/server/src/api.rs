@@ -341,7 +341,7 @@ pub async fn monitor(
     let Some(m) = st.monitor.clone() else {
         return Err(ApiError::Unavailable {
             message:
-                "monitoring is not built into this server (build casus with `--features monitor`)"
+                "no event data is attached to this server: start it with `casus serve --events DIR --monitor-from DATE --monitor-to DATE` (casus built with `--features events`)"
                     .into(),
         });
     };
