@@ -107,3 +107,10 @@ fn unknown_factors_widen_the_interval() {
     };
     assert!(width(&b) > width(&a), "{} vs {}", width(&b), width(&a));
 }
+
+/// The human note is reviewed wording: a change shows up as a snapshot diff.
+#[test]
+fn the_default_note_is_a_reviewed_snapshot() {
+    let r = casus_ok!("assess");
+    insta::assert_snapshot!("assess_default_belarus", r.stdout);
+}
