@@ -14,6 +14,34 @@ struct Layered {
 }
 
 impl Layered {
+    /// Open an array or object one level deeper.
+    fn open<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    /// Close an array or object, on its own line where the level is pretty-printed.
+    fn close<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value && self.depth < PRETTY_DEPTH {
+            self.newline(w, self.depth)?;
+        }
+        w.write_all(bracket)
+    }
+
+    /// Start an array element or object key: a comma after the first, a newline where pretty.
+    fn item<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        if self.depth <= PRETTY_DEPTH {
+            self.newline(w, self.depth)
+        } else {
+            Ok(())
+        }
+    }
+
     fn newline<W: ?Sized + io::Write>(&self, w: &mut W, depth: usize) -> io::Result<()> {
         w.write_all(b"\n")?;
         for _ in 0..depth {
@@ -25,60 +53,34 @@ impl Layered {
 
 impl Formatter for Layered {
     fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(b"[")
+        self.open(w, b"[")
     }
     fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.depth -= 1;
-        if self.has_value && self.depth < PRETTY_DEPTH {
-            self.newline(w, self.depth)?;
-        }
-        w.write_all(b"]")
+        self.close(w, b"]")
     }
     fn begin_array_value<W: ?Sized + io::Write>(
         &mut self,
         w: &mut W,
         first: bool,
     ) -> io::Result<()> {
-        if !first {
-            w.write_all(b",")?;
-        }
-        if self.depth <= PRETTY_DEPTH {
-            self.newline(w, self.depth)
-        } else {
-            Ok(())
-        }
+        self.item(w, first)
     }
     fn end_array_value<W: ?Sized + io::Write>(&mut self, _w: &mut W) -> io::Result<()> {
         self.has_value = true;
         Ok(())
     }
     fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(b"{")
+        self.open(w, b"{")
     }
     fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.depth -= 1;
-        if self.has_value && self.depth < PRETTY_DEPTH {
-            self.newline(w, self.depth)?;
-        }
-        w.write_all(b"}")
+        self.close(w, b"}")
     }
     fn begin_object_key<W: ?Sized + io::Write>(
         &mut self,
         w: &mut W,
         first: bool,
     ) -> io::Result<()> {
-        if !first {
-            w.write_all(b",")?;
-        }
-        if self.depth <= PRETTY_DEPTH {
-            self.newline(w, self.depth)
-        } else {
-            Ok(())
-        }
+        self.item(w, first)
     }
     fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
         w.write_all(if self.depth <= PRETTY_DEPTH {

@@ -92,15 +92,16 @@ impl Inputs {
     }
 }
 
+impl Loaded {
+    /// The explanation of the loaded situation, as `casus explain` and `casus report` give it.
+    pub fn explain(&self, opts: ExplainOptions) -> casus_explain::Explanation {
+        casus_explain::explain(&self.model, &self.situation, &self.cases, &self.moves, opts)
+    }
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let l = args.inputs.load()?;
-    let x = casus_explain::explain(
-        &l.model,
-        &l.situation,
-        &l.cases,
-        &l.moves,
-        ExplainOptions { k: args.k },
-    );
+    let x = l.explain(ExplainOptions { k: args.k });
     if args.json {
         print_json(&x)?;
     } else {

@@ -30,13 +30,7 @@ enum ReportFormat {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let l = args.inputs.load()?;
-    let x = casus_explain::explain(
-        &l.model,
-        &l.situation,
-        &l.cases,
-        &l.moves,
-        ExplainOptions::default(),
-    );
+    let x = l.explain(ExplainOptions::default());
     let chosen: Vec<_> = l.moves.moves.iter().collect();
     let pairs = casus_explain::scenarios::pairs(&l.model, &l.situation, &chosen);
     let format = match args.format {
