@@ -186,25 +186,8 @@ pub fn render(r: &Report) -> String {
         &format!("Similarity: {}.", x.analogues.method),
     );
     o.push_str("<table><tr><th>case</th><th>similarity</th><th>outcome</th><th>what differs most (here / there)</th></tr>");
-    let rows = x
-        .analogues
-        .nearest
-        .iter()
-        .map(|a| (a, false))
-        .chain(x.analogues.contrast.iter().map(|a| (a, true)));
-    for (a, contrast) in rows {
-        let diffs: Vec<String> = a
-            .differences
-            .iter()
-            .map(|d| {
-                format!(
-                    "{}: {} / {}",
-                    d.factor.label(),
-                    d.here_reading,
-                    d.there_reading
-                )
-            })
-            .collect();
+    for (a, contrast) in sentences::analogue_rows(x) {
+        let diffs = sentences::differences(a);
         let outcome = if a.force {
             format!("<span class=\"force\">force</span> ({})", esc(a.response))
         } else {
@@ -217,7 +200,7 @@ pub fn render(r: &Report) -> String {
             if contrast { " (contrast)" } else { "" },
             esc(&a.title),
             a.similarity,
-            esc(&diffs.join("; "))
+            esc(&diffs)
         );
     }
     o.push_str("</table>");

@@ -98,25 +98,8 @@ pub fn render(r: &Report) -> String {
     o.push_str(
         "| case | similarity | outcome | what differs most (here / there) |\n|---|---|---|---|\n",
     );
-    let rows = x
-        .analogues
-        .nearest
-        .iter()
-        .map(|a| (a, false))
-        .chain(x.analogues.contrast.iter().map(|a| (a, true)));
-    for (a, contrast) in rows {
-        let diffs: Vec<String> = a
-            .differences
-            .iter()
-            .map(|d| {
-                format!(
-                    "{}: {} / {}",
-                    d.factor.label(),
-                    d.here_reading,
-                    d.there_reading
-                )
-            })
-            .collect();
+    for (a, contrast) in sentences::analogue_rows(x) {
+        let diffs = sentences::differences(a);
         let _ = writeln!(
             o,
             "| **{}**{} {} | {:.2} | {} ({}) | {} |",
@@ -126,7 +109,7 @@ pub fn render(r: &Report) -> String {
             a.similarity,
             if a.force { "force" } else { "no force" },
             a.response,
-            cell(&diffs.join("; "))
+            cell(&diffs)
         );
     }
     let _ = writeln!(o, "\nSimilarity: {}.\n", x.analogues.method);

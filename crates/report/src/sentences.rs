@@ -105,3 +105,30 @@ pub fn sentences(x: &Explanation) -> Sentences {
         ),
     }
 }
+
+/// The analogue table's rows: the nearest cases, then the contrast case (flagged `true`).
+pub(crate) fn analogue_rows(
+    x: &casus_explain::Explanation,
+) -> impl Iterator<Item = (&casus_explain::analogues::Analogue, bool)> {
+    x.analogues
+        .nearest
+        .iter()
+        .map(|a| (a, false))
+        .chain(x.analogues.contrast.iter().map(|a| (a, true)))
+}
+
+/// What differs most between the situation and an analogue: "factor: here / there; ...".
+pub(crate) fn differences(a: &casus_explain::analogues::Analogue) -> String {
+    a.differences
+        .iter()
+        .map(|d| {
+            format!(
+                "{}: {} / {}",
+                d.factor.label(),
+                d.here_reading,
+                d.there_reading
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
