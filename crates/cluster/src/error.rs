@@ -47,7 +47,10 @@ pub enum ClusterError {
         source: BallistaError,
     },
     /// The executor did not register with its scheduler in time.
-    #[error("the executor did not register with the scheduler at {scheduler} within {waited:?}")]
+    #[error(
+        "the executor did not register with the scheduler at {scheduler} within {waited:.1?} \
+         (is a scheduler running there, and reachable from this machine?)"
+    )]
     NotRegistered {
         scheduler: SocketAddr,
         waited: Duration,
@@ -69,6 +72,14 @@ pub enum ClusterError {
     /// A cluster URL that is not `df://HOST:PORT`.
     #[error("bad cluster URL {url:?}: {reason}")]
     Url { url: String, reason: &'static str },
+    /// Nothing accepts connections at the cluster URL's address (no scheduler running there,
+    /// a wrong host or port, a firewall), or its host name does not resolve.
+    #[error("cannot reach a scheduler at {url}")]
+    Unreachable {
+        url: String,
+        #[source]
+        source: io::Error,
+    },
     /// Planning or running the query on the cluster failed.
     #[error("{context} on the cluster at {url}")]
     Query {
@@ -104,4 +115,29 @@ pub enum ClusterError {
         #[source]
         source: ParquetError,
     },
+}
+
+impl ClusterError {
+    /// Whether the error comes from something the user gave and can change (an address, a
+    /// URL, a path, a port) rather than from a failure inside casus or Ballista. Errors from
+    /// casus-events ([`ClusterError::Events`]) are not judged here: ask that error.
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            ClusterError::Url { .. }
+            | ClusterError::Unreachable { .. }
+            | ClusterError::Bind { .. }
+            | ClusterError::NotRegistered { .. }
+            | ClusterError::OutputExtension { .. } => true,
+            ClusterError::Runtime { .. }
+            | ClusterError::WorkDir { .. }
+            | ClusterError::Start { .. }
+            | ClusterError::Stopped { .. }
+            | ClusterError::Join { .. }
+            | ClusterError::Query { .. }
+            | ClusterError::Events(_)
+            | ClusterError::Write { .. }
+            | ClusterError::Csv { .. }
+            | ClusterError::Parquet { .. } => false,
+        }
+    }
 }

@@ -122,7 +122,9 @@ impl std::fmt::Debug for ExecutorHandle {
     }
 }
 
-/// Two distinct free ports on `host` for the ports given as 0.
+/// Two distinct free ports on `host` for the ports given as 0. Given ports are bound once and
+/// released, so that an address that is not this machine's, or a port in use, is reported as a
+/// [`ClusterError::Bind`] here rather than as a failure deep inside Ballista's start-up.
 fn resolve_ports(host: IpAddr, flight: u16, grpc: u16) -> Result<(u16, u16)> {
     let bind = |port: u16| {
         let addr = SocketAddr::new(host, port);
@@ -136,6 +138,9 @@ fn resolve_ports(host: IpAddr, flight: u16, grpc: u16) -> Result<(u16, u16)> {
     // again once the probes close; another process could take one in between (rare).
     let flight_probe = if flight == 0 { Some(bind(0)?) } else { None };
     let grpc_probe = if grpc == 0 { Some(bind(0)?) } else { None };
+    for port in [flight, grpc].into_iter().filter(|p| *p != 0) {
+        drop(bind(port)?);
+    }
     let port_of = |probe: &Option<TcpListener>, given: u16| match probe {
         Some(l) => l
             .local_addr()

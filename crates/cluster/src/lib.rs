@@ -52,5 +52,5 @@ pub use error::{ClusterError, Result};
 pub use executor::{
     DEFAULT_FLIGHT_PORT, DEFAULT_GRPC_PORT, ExecutorHandle, ExecutorOptions, start_executor,
 };
-pub use query::{indicators_on_cluster, write_indicators_on_cluster};
+pub use query::{CONNECT_TIMEOUT, indicators_on_cluster, write_indicators_on_cluster};
 pub use scheduler::{DEFAULT_SCHEDULER_ADDR, SchedulerHandle, start_scheduler};

@@ -3,8 +3,10 @@
 //! ([`casus_events::register_events`]), so the rows and their order match the embedded run.
 
 use std::fs::{self, File};
+use std::net::{TcpStream, ToSocketAddrs};
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use ballista::prelude::SessionContextExt;
 use casus_events::datafusion::arrow::array::RecordBatch;
@@ -19,6 +21,12 @@ use crate::error::{ClusterError, Result};
 
 /// Threads of the client runtime: it only sends the plan and receives the result.
 const CLIENT_THREADS: usize = 2;
+
+/// How long a client waits for a TCP connection to the scheduler before calling it
+/// unreachable. Ballista itself connects lazily, when the query runs, and reports a refused
+/// connection as a query failure; checking first tells "no scheduler there" (the user's
+/// address) from a failure of the query.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Check that `url` is `df://HOST:PORT`.
 fn check_url(url: &str) -> Result<()> {
@@ -39,6 +47,29 @@ fn check_url(url: &str) -> Result<()> {
         return Err(bad("the port is not a number from 1 to 65535"));
     }
     Ok(())
+}
+
+/// Check that something accepts TCP connections at the address of `url` (already checked by
+/// [`check_url`]), trying each address its host resolves to for up to `timeout`.
+fn check_reachable(url: &str, timeout: Duration) -> Result<()> {
+    let unreachable = |source| ClusterError::Unreachable {
+        url: url.to_string(),
+        source,
+    };
+    let hostport = url.strip_prefix("df://").unwrap_or(url);
+    let mut last = None;
+    for addr in hostport.to_socket_addrs().map_err(unreachable)? {
+        match TcpStream::connect_timeout(&addr, timeout) {
+            Ok(_) => return Ok(()),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(unreachable(last.unwrap_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "the host resolves to no address",
+        )
+    })))
 }
 
 /// Connect to the cluster at `url`, register `events_dir` as the event table exactly as the
@@ -78,6 +109,7 @@ pub fn indicators_on_cluster(
     query: &IndicatorQuery,
 ) -> Result<Vec<RecordBatch>> {
     check_url(url)?;
+    check_reachable(url, CONNECT_TIMEOUT)?;
     client_runtime()?.block_on(async {
         plan(url, events_dir, query)
             .await?
@@ -117,6 +149,7 @@ pub fn write_indicators_on_cluster(
         }
     };
     check_url(url)?;
+    check_reachable(url, CONNECT_TIMEOUT)?;
     let tmp = out.with_file_name(format!(
         ".{}.casus-tmp-{}",
         out.file_name()
@@ -199,7 +232,25 @@ async fn write_to(
 
 #[cfg(test)]
 mod tests {
-    use super::check_url;
+    use super::{Duration, check_reachable, check_url};
+    use crate::ClusterError;
+
+    #[test]
+    fn unreachable_schedulers_are_named() {
+        // A port that nothing listens on: bind one, note it, close it.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("df://127.0.0.1:{port}");
+        let e = check_reachable(&url, Duration::from_secs(2)).unwrap_err();
+        assert!(matches!(e, ClusterError::Unreachable { .. }), "{e:?}");
+        assert!(e.is_bad_input());
+        let listening = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("df://{}", listening.local_addr().unwrap());
+        assert!(check_reachable(&url, Duration::from_secs(2)).is_ok());
+    }
 
     #[test]
     fn cluster_urls_are_checked() {

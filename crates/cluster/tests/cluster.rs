@@ -153,9 +153,11 @@ fn cluster_indicators_equal_the_embedded_run_row_for_row() {
         }
         scheduler.shutdown();
         eprintln!("cluster down in {:?}", t.elapsed());
-        // The queries above really went to the cluster: with it gone, the same call fails.
+        // The queries above really went to the cluster: with it gone, the same call fails, and
+        // says the scheduler is not there (the user's address, exit 2 in the CLI).
         let err = indicators_on_cluster(&url, &events, &queries[0]).unwrap_err();
-        assert!(matches!(err, ClusterError::Query { .. }), "{err}");
+        assert!(matches!(err, ClusterError::Unreachable { .. }), "{err}");
+        assert!(err.is_bad_input());
     });
 }
 

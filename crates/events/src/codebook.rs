@@ -45,8 +45,12 @@ struct Tables {
     by_name: HashMap<String, &'static str>,
     /// Indexed by `(a - b'A') * 26 + (b - b'A')`.
     fips: Vec<Option<&'static str>>,
-    /// Indexed by [`code3_index`]: the ISO3 code a 3-letter CAMEO country code stands for.
-    cameo_country: Vec<Option<&'static str>>,
+    /// Indexed by [`code3_index`]: the position in `iso3` (plus one; 0 for none) of the ISO3
+    /// code a 3-letter CAMEO country code stands for. Two bytes an entry keep the table (looked
+    /// up twice for every GDELT row) in the core's cache.
+    cameo_country: Vec<u16>,
+    /// The ISO3 codes `cameo_country` points at.
+    iso3: Vec<&'static str>,
     country_names: HashMap<String, &'static str>,
     actors: HashMap<String, (&'static str, &'static str)>,
 }
@@ -148,6 +152,13 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
         let iso = cameo_country[code3_index(iso.as_bytes()).expect("code")].expect("known iso3");
         cameo_country[i] = Some(iso);
     }
+    let mut iso3: Vec<&'static str> = cameo_country.iter().flatten().copied().collect();
+    iso3.sort_unstable();
+    iso3.dedup();
+    let cameo_country: Vec<u16> = cameo_country
+        .iter()
+        .map(|c| c.map_or(0, |c| iso3.binary_search(&c).expect("listed") as u16 + 1))
+        .collect();
     let mut actors = HashMap::new();
     for r in rows(ACTORS) {
         actors.insert(r[0].to_lowercase(), (r[1], r[2]));
@@ -157,6 +168,7 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
         by_name,
         fips,
         cameo_country,
+        iso3,
         country_names,
         actors,
     }
@@ -196,7 +208,11 @@ pub fn cameo_country_to_iso3(code: &str) -> Option<&'static str> {
 }
 
 pub(crate) fn cameo_country_bytes_to_iso3(code: &[u8]) -> Option<&'static str> {
-    code3_index(code).and_then(|i| TABLES.cameo_country[i])
+    let t = &*TABLES;
+    let i = code3_index(code)?;
+    t.cameo_country[i]
+        .checked_sub(1)
+        .map(|j| t.iso3[usize::from(j)])
 }
 
 /// ISO3 code for a country or territory name as ICEWS writes it ("Russian Federation", "Crimea").
@@ -268,6 +284,7 @@ pub fn actor_type_from_sectors(sectors: &str) -> Option<&'static str> {
                 "defense",
                 "defence",
                 "soldier",
+                "admiral",
                 "reserve personnel",
             ],
         ),
@@ -303,6 +320,7 @@ pub fn actor_type_from_sectors(sectors: &str) -> Option<&'static str> {
                 "cabinet",
                 "executive",
                 "official",
+                "civil servant",
                 "mayor",
                 "governor",
                 "representative",
@@ -403,6 +421,22 @@ mod tests {
         assert_eq!((a.country, a.actor_type), (Some("UKR"), Some("COP")));
         let a = parse_actor("Defense / Security Ministry (Russia)");
         assert_eq!((a.country, a.actor_type), (Some("RUS"), Some("MIL")));
+        // The sector-and-country strings that carry most of a state's events in ICEWS.
+        for (s, country, actor_type) in [
+            ("Military (Russia)", "RUS", "MIL"),
+            ("Foreign Affairs (Russia)", "RUS", "GOV"),
+            ("Admiral (Russia)", "RUS", "MIL"),
+            ("Civil Servant (Russia)", "RUS", "GOV"),
+            ("Naval (Ukraine)", "UKR", "MIL"),
+            ("Separatist Leader (Crimea)", "UKR", "SEP"),
+        ] {
+            let a = parse_actor(s);
+            assert_eq!(
+                (a.country, a.actor_type),
+                (Some(country), Some(actor_type)),
+                "{s}"
+            );
+        }
         assert_eq!(parse_actor("Vladimir Putin").country, Some("RUS"));
         assert_eq!(parse_actor("Russian Federation").country, Some("RUS"));
         assert_eq!(parse_actor("Activist (Crimea)").country, Some("UKR"));

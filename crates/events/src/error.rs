@@ -88,6 +88,15 @@ pub enum EventsError {
         /// The underlying error.
         source: Box<datafusion::error::DataFusionError>,
     },
+    /// A directory given as imported events is not one (no `events/` inside).
+    #[error(
+        "{path} is not an imported event directory (it has no events/ folder): \
+         create one with `casus events import`"
+    )]
+    NotAnEventDir {
+        /// The directory given.
+        path: PathBuf,
+    },
     /// A worker thread panicked.
     #[error("a worker thread panicked during {stage}")]
     WorkerPanicked {

@@ -2,7 +2,8 @@
 //!
 //! Producers read files in line-aligned chunks (a bounded channel holds at most two chunks per
 //! worker); workers parse chunks into Arrow batches, buffer them per month up to a memory budget
-//! and flush the largest month to a new Parquet file when over it. Everything is written into a
+//! and flush the largest month to a new Parquet file when over it. While parsing, each row is
+//! also added to its month's dyad-day sums (see `rollup`), flushed with the month's events. Everything is written into a
 //! temporary directory beside `out_dir` and renamed into place only when all inputs succeeded.
 
 use std::collections::BTreeMap;
@@ -15,16 +16,20 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::basic::{Compression, ZstdLevel};
-use datafusion::parquet::file::properties::WriterProperties;
+use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties};
+use datafusion::parquet::schema::types::ColumnPath;
 use serde::Serialize;
 
 use crate::error::{EventsError, Result};
 use crate::format::Format;
-use crate::input::{Chunk, read_chunks};
-use crate::parse::{BadRows, ChunkOutput, month_label, parse_chunk};
-use crate::schema::event_schema;
+use crate::indicators::{DYAD_DAYS_SUBDIR, EVENTS_SUBDIR};
+use crate::input::{BufferPool, Chunk, read_chunks};
+use crate::parse::{BadRows, ChunkOutput, Sink, month_days, month_label, parse_chunk};
+use crate::rollup::{DyadDays, dyad_day_schema};
+use crate::schema::{col, event_schema};
 
 /// Parquet compression for imported events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -208,14 +213,25 @@ fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> EventsError + '_ {
     }
 }
 
+/// Rows per batch: a month's open builder becomes a batch when it holds this many.
+const BATCH_ROWS: usize = 1 << 16;
+
+/// Memory of one row in an open builder, for the budget (fixed columns, five short strings
+/// with their offsets, and slack for the builders' growth).
+const OPEN_ROW_BYTES: usize = 96;
+
 /// Per-worker state: buffered batches per month and what was written.
 struct Worker<'a> {
     id: usize,
     dir: &'a Path,
     props: WriterProperties,
     budget: usize,
+    /// Event batches per month, with their size in bytes.
     buffered: BTreeMap<i32, (Vec<RecordBatch>, usize)>,
-    buffered_bytes: usize,
+    /// Dyad-day sums of the days not yet flushed.
+    dyad_days: DyadDays,
+    /// Open builders and the current chunk's dyad-day contributions.
+    sink: Sink,
     seq: usize,
     rows_per_month: BTreeMap<i32, u64>,
     files_written: usize,
@@ -227,16 +243,18 @@ impl Worker<'_> {
         let entry = self.per_file.entry(out.file).or_default();
         entry.0 += out.rows_ok;
         entry.1.merge(out.bad, keep);
-        for (month, mut cols) in out.months {
-            let batch = cols.finish()?;
-            let size = batch.get_array_memory_size();
-            let slot = self.buffered.entry(month).or_default();
-            slot.0.push(batch);
-            slot.1 += size;
-            self.buffered_bytes += size;
+        let full: Vec<i32> = (self.sink.months.iter())
+            .filter(|(_, cols)| cols.len() >= BATCH_ROWS)
+            .map(|(m, _)| *m)
+            .collect();
+        for month in full {
+            self.close_batch(month)?;
         }
-        while self.buffered_bytes > self.budget {
-            let Some((&largest, _)) = self.buffered.iter().max_by_key(|(_, (_, size))| *size)
+        self.dyad_days.absorb(&mut self.sink.dyad_days);
+        while self.buffered_bytes() > self.budget {
+            let Some(largest) = (self.sink.months.keys().chain(self.buffered.keys()))
+                .copied()
+                .max_by_key(|m| self.month_bytes(*m))
             else {
                 break;
             };
@@ -245,12 +263,53 @@ impl Worker<'_> {
         Ok(())
     }
 
-    fn flush(&mut self, month: i32) -> Result<()> {
-        let Some((batches, size)) = self.buffered.remove(&month) else {
-            return Ok(());
-        };
-        self.buffered_bytes -= size;
-        let dir = self.dir.join(format!("month={}", month_label(month)));
+    /// Turn the open builder of `month` into a buffered batch.
+    fn close_batch(&mut self, month: i32) -> Result<()> {
+        if let Some(cols) = self.sink.months.get_mut(&month)
+            && cols.len() > 0
+        {
+            let batch = cols.finish()?;
+            let slot = self.buffered.entry(month).or_default();
+            slot.1 += batch.get_array_memory_size();
+            slot.0.push(batch);
+        }
+        Ok(())
+    }
+
+    /// Memory held for `month`'s events, batches and open builder.
+    fn month_bytes(&self, month: i32) -> usize {
+        self.buffered.get(&month).map_or(0, |b| b.1)
+            + self
+                .sink
+                .months
+                .get(&month)
+                .map_or(0, |c| c.len() * OPEN_ROW_BYTES)
+    }
+
+    /// Memory held: event batches, open builders and dyad-day sums.
+    fn buffered_bytes(&self) -> usize {
+        self.buffered.values().map(|b| b.1).sum::<usize>()
+            + self
+                .sink
+                .months
+                .values()
+                .map(|c| c.len() * OPEN_ROW_BYTES)
+                .sum::<usize>()
+            + self.dyad_days.approx_bytes()
+    }
+
+    /// Write one Parquet file of `batches` under `table/month=YYYY-MM/`.
+    fn write(
+        &mut self,
+        table: &str,
+        month: i32,
+        schema: SchemaRef,
+        batches: &[RecordBatch],
+    ) -> Result<()> {
+        let dir = self
+            .dir
+            .join(table)
+            .join(format!("month={}", month_label(month)));
         fs::create_dir_all(&dir).map_err(write_err(&dir))?;
         let path = dir.join(format!("part-{:02}-{:05}.parquet", self.id, self.seq));
         self.seq += 1;
@@ -259,21 +318,36 @@ impl Worker<'_> {
             path: path.clone(),
             source,
         };
-        let mut writer = ArrowWriter::try_new(file, event_schema(), Some(self.props.clone()))
-            .map_err(parquet_err)?;
-        let mut rows = 0u64;
-        for b in &batches {
-            rows += b.num_rows() as u64;
+        let mut writer =
+            ArrowWriter::try_new(file, schema, Some(self.props.clone())).map_err(parquet_err)?;
+        for b in batches {
             writer.write(b).map_err(parquet_err)?;
         }
         writer.close().map_err(parquet_err)?;
-        *self.rows_per_month.entry(month).or_default() += rows;
         self.files_written += 1;
         Ok(())
     }
 
+    fn flush(&mut self, month: i32) -> Result<()> {
+        self.close_batch(month)?;
+        let Some((batches, _)) = self.buffered.remove(&month) else {
+            return Ok(());
+        };
+        let rows: u64 = batches.iter().map(|b| b.num_rows() as u64).sum();
+        self.write(EVENTS_SUBDIR, month, event_schema(), &batches)?;
+        let (first, next) = month_days(month);
+        if let Some(batch) = self.dyad_days.take_days(first, next)? {
+            self.write(DYAD_DAYS_SUBDIR, month, dyad_day_schema(), &[batch])?;
+        }
+        *self.rows_per_month.entry(month).or_default() += rows;
+        Ok(())
+    }
+
     fn finish(&mut self) -> Result<()> {
-        let months: Vec<i32> = self.buffered.keys().copied().collect();
+        let mut months: Vec<i32> = self.buffered.keys().copied().collect();
+        months.extend(self.sink.months.keys());
+        months.sort_unstable();
+        months.dedup();
         for m in months {
             self.flush(m)?;
         }
@@ -288,7 +362,10 @@ struct WorkerResult {
 }
 
 /// Import event files of one `format` into `out_dir` as Parquet partitioned by month
-/// (`out_dir/month=YYYY-MM/part-WW-SSSSS.parquet`), with the schema of [`crate::event_schema`].
+/// (`out_dir/events/month=YYYY-MM/part-WW-SSSSS.parquet`), with the schema of
+/// [`crate::event_schema`], and the dyad-day rollup of the same events beside them
+/// (`out_dir/dyad_days/month=YYYY-MM/`, schema [`crate::dyad_day_schema`]), which the indicator
+/// queries read.
 ///
 /// Bad rows are skipped and reported per file; a file that cannot be opened or read is an error
 /// naming it. Nothing is left behind on error: output goes to a temporary directory beside
@@ -336,12 +413,19 @@ pub fn import(
         ParquetCompression::Snappy => Compression::SNAPPY,
         ParquetCompression::Zstd => Compression::ZSTD(ZstdLevel::try_new(3).expect("level 3")),
     };
+    // Statistics only on `date`, the one column queries prune by: min/max of every string
+    // value costs a comparison per row (a tenth of the import's time) and buys nothing when a
+    // month's files all hold every country and code anyway.
     let props = WriterProperties::builder()
         .set_compression(compression)
         .set_max_row_group_row_count(Some(1 << 20))
+        .set_statistics_enabled(EnabledStatistics::None)
+        .set_column_statistics_enabled(ColumnPath::from(col::DATE), EnabledStatistics::Page)
         .build();
 
     let (tx, rx) = sync_channel::<Chunk>(threads * 2);
+    // Buffers in flight: two per worker queued, one per worker parsing, one per producer.
+    let pool = BufferPool::new(4 * threads + 2);
     let rx: Arc<Mutex<Receiver<Chunk>>> = Arc::new(Mutex::new(rx));
     // Only workers hold the receiver, so that producers stop (send fails) once all workers quit.
     let worker_rx: Vec<_> = (0..threads).map(|_| rx.clone()).collect();
@@ -358,7 +442,7 @@ pub fn import(
         let producers: Vec<_> = (0..threads.min(inputs.len()))
             .map(|_| {
                 let tx = tx.clone();
-                let (stop, next_file, bytes_read) = (&stop, &next_file, &bytes_read);
+                let (stop, next_file, bytes_read, pool) = (&stop, &next_file, &bytes_read, &pool);
                 s.spawn(move || -> Result<()> {
                     loop {
                         let i = next_file.fetch_add(1, Ordering::Relaxed);
@@ -370,6 +454,7 @@ pub fn import(
                             i,
                             options.chunk_bytes,
                             bytes_read.clone(),
+                            pool,
                             |c| !stop.load(Ordering::Relaxed) && tx.send(c).is_ok(),
                         );
                         if r.is_err() {
@@ -385,7 +470,7 @@ pub fn import(
             .into_iter()
             .enumerate()
             .map(|(id, rx)| {
-                let (stop, props) = (&stop, props.clone());
+                let (stop, props, pool) = (&stop, props.clone(), &pool);
                 let (rows_ok, rows_bad, bytes_read) = (&rows_ok, &rows_bad, &bytes_read);
                 let dir = tmp.path.as_path();
                 s.spawn(move || -> Result<WorkerResult> {
@@ -395,7 +480,8 @@ pub fn import(
                         props,
                         budget,
                         buffered: BTreeMap::new(),
-                        buffered_bytes: 0,
+                        dyad_days: DyadDays::default(),
+                        sink: Sink::default(),
                         seq: 0,
                         rows_per_month: BTreeMap::new(),
                         files_written: 0,
@@ -410,8 +496,8 @@ pub fn import(
                         if stop.load(Ordering::Relaxed) {
                             continue; // drain so producers do not block
                         }
-                        let out = parse_chunk(format, &chunk, keep);
-                        drop(chunk);
+                        let out = parse_chunk(format, &chunk, keep, &mut w.sink);
+                        chunk.recycle(pool);
                         rows_ok.fetch_add(out.rows_ok, Ordering::Relaxed);
                         rows_bad.fetch_add(out.bad.total, Ordering::Relaxed);
                         if let Err(e) = w.take(out, keep) {

@@ -9,7 +9,7 @@ use std::fmt;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::DataType;
@@ -21,10 +21,20 @@ use futures::StreamExt;
 use serde::Serialize;
 
 use crate::error::{EventsError, Result};
+use crate::rollup::dyad_day_schema;
 use crate::schema::event_schema;
 
-/// The table name the indicator SQL reads from.
+/// The table name the indicator SQL over the events reads from.
 pub const EVENTS_TABLE: &str = "events";
+
+/// The table name of the dyad-day rollup.
+pub const DYAD_DAYS_TABLE: &str = "dyad_days";
+
+/// Where an import puts the events, inside its output directory.
+pub(crate) const EVENTS_SUBDIR: &str = "events";
+
+/// Where an import puts the dyad-day rollup, inside its output directory.
+pub(crate) const DYAD_DAYS_SUBDIR: &str = "dyad_days";
 
 /// Indicator families: groups of CAMEO codes that stand for one of THEORY.md's signals.
 ///
@@ -98,26 +108,160 @@ impl Family {
         }
     }
 
+    /// The rule that puts an event in this family (given that no earlier family matched).
+    ///
+    /// The rules are data so that the one definition gives both the SQL of
+    /// [`Family::sql_condition`] and the import-time [`Family::classify`] behind the dyad-day
+    /// rollup; a test runs both over every code in the codebook.
+    fn rule(self) -> Rule {
+        match self {
+            Family::MassViolence => Rule::roots(&[20]),
+            Family::ArmedViolence => Rule::roots(&[18, 19]),
+            Family::Repression => {
+                Rule::codes(&["172", "1721", "1722", "1723", "1724", "173", "174", "175"])
+            }
+            Family::ForcePosture => Rule::roots(&[15]),
+            Family::Protest => Rule::roots(&[14]),
+            Family::Threat => Rule::roots(&[13]),
+            Family::Accusation => Rule::codes(&["112", "1121", "1122", "1123", "1124", "1125"]),
+            Family::RivalSupport => Rule {
+                roots: &[],
+                codes: &["113"],
+                roots_to_opposition: &[5, 6, 7],
+            },
+            Family::Cooperation => Rule {
+                roots: &[3, 5, 6, 7],
+                codes: &["042", "043", "046"],
+                roots_to_opposition: &[],
+            },
+        }
+    }
+
     /// The SQL condition over the event table's columns that puts an event in this family
     /// (given that no earlier family matched).
-    pub fn sql_condition(self) -> &'static str {
-        match self {
-            Family::MassViolence => "root_code = 20",
-            Family::ArmedViolence => "root_code IN (18, 19)",
-            Family::Repression => {
-                "event_code IN ('172', '1721', '1722', '1723', '1724', '173', '174', '175')"
+    pub fn sql_condition(self) -> String {
+        let r = self.rule();
+        let list = |xs: Vec<String>| xs.join(", ");
+        let mut parts = Vec::new();
+        match r.roots {
+            [] => {}
+            [one] => parts.push(format!("root_code = {one}")),
+            many => parts.push(format!(
+                "root_code IN ({})",
+                list(many.iter().map(i8::to_string).collect())
+            )),
+        }
+        match r.codes {
+            [] => {}
+            [one] => parts.push(format!("event_code = '{one}'")),
+            many => parts.push(format!(
+                "event_code IN ({})",
+                list(many.iter().map(|c| format!("'{c}'")).collect())
+            )),
+        }
+        if !r.roots_to_opposition.is_empty() {
+            parts.push(format!(
+                "(root_code IN ({}) AND target_type IN ({}))",
+                list(r.roots_to_opposition.iter().map(i8::to_string).collect()),
+                list(OPPOSITION_TYPES.iter().map(|t| format!("'{t}'")).collect())
+            ));
+        }
+        match parts.len() {
+            1 => parts.remove(0),
+            _ => format!("({})", parts.join(" OR ")),
+        }
+    }
+
+    /// The family of an event with CAMEO root `root`, event code `code` and target actor type
+    /// `target_type`: the first family whose rule matches, as the SQL `CASE` of
+    /// [`family_case_sql`] decides it.
+    pub fn classify(root: i8, code: &str, target_type: Option<&str>) -> Option<Family> {
+        let opposition = target_type.is_some_and(|t| OPPOSITION_TYPES.contains(&t));
+        match code_index(code) {
+            Some(i) => {
+                let f = CODE_TABLE[i][usize::from(opposition)];
+                Family::ALL.get(usize::from(f)).copied()
             }
-            Family::ForcePosture => "root_code = 15",
-            Family::Protest => "root_code = 14",
-            Family::Threat => "root_code = 13",
-            Family::Accusation => "event_code IN ('112', '1121', '1122', '1123', '1124', '1125')",
-            Family::RivalSupport => {
-                "(event_code = '113' OR (root_code IN (5, 6, 7) \
-                 AND target_type IN ('OPP', 'REB', 'SEP', 'INS')))"
+            None => Family::by_rules(root, code, opposition),
+        }
+    }
+
+    /// [`Family::classify`] by walking the rules (the definition; the table is built from it).
+    fn by_rules(root: i8, code: &str, opposition: bool) -> Option<Family> {
+        Family::ALL.into_iter().find(|f| {
+            let r = f.rule();
+            r.roots.contains(&root)
+                || r.codes.contains(&code)
+                || (opposition && r.roots_to_opposition.contains(&root))
+        })
+    }
+
+    /// The family's index in [`Family::ALL`].
+    pub(crate) fn index(self) -> u8 {
+        self as u8
+    }
+}
+
+/// Index of a two- to four-digit code in [`CODE_TABLE`]: "00".."99", then "000".."999", then
+/// "0000".."9999", so that "04" and "040" are different codes.
+fn code_index(code: &str) -> Option<usize> {
+    let b = code.as_bytes();
+    if !(2..=4).contains(&b.len()) || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = b
+        .iter()
+        .fold(0usize, |a, &c| a * 10 + usize::from(c - b'0'));
+    Some(match b.len() {
+        2 => n,
+        3 => 100 + n,
+        _ => 1100 + n,
+    })
+}
+
+/// The family of every possible CAMEO code, for a target that is not and that is an
+/// opposition-type actor (`u8::MAX` for none), computed from the rules once: the import
+/// classifies every event, and a lookup is much cheaper than walking nine rules.
+static CODE_TABLE: LazyLock<Vec<[u8; 2]>> = LazyLock::new(|| {
+    let mut table = vec![[u8::MAX; 2]; 11_100];
+    for (width, offset) in [(2usize, 0usize), (3, 100), (4, 1100)] {
+        for n in 0..10usize.pow(width as u32) {
+            let code = format!("{n:0width$}");
+            let root = code[..2].parse::<i8>().unwrap_or(0);
+            for (slot, opposition) in [false, true].into_iter().enumerate() {
+                if let Some(f) = Family::by_rules(root, &code, opposition) {
+                    table[offset + n][slot] = f.index();
+                }
             }
-            Family::Cooperation => {
-                "(root_code IN (3, 5, 6, 7) OR event_code IN ('042', '043', '046'))"
-            }
+        }
+    }
+    table
+});
+
+/// Actor types that count as the opposition side for [`Family::RivalSupport`].
+const OPPOSITION_TYPES: [&str; 4] = ["OPP", "REB", "SEP", "INS"];
+
+/// Membership rule of a family: any of `roots`, any of `codes`, or any of `roots_to_opposition`
+/// when the target is an opposition, rebel, separatist or insurgent actor.
+struct Rule {
+    roots: &'static [i8],
+    codes: &'static [&'static str],
+    roots_to_opposition: &'static [i8],
+}
+
+impl Rule {
+    const fn roots(roots: &'static [i8]) -> Rule {
+        Rule {
+            roots,
+            codes: &[],
+            roots_to_opposition: &[],
+        }
+    }
+    const fn codes(codes: &'static [&'static str]) -> Rule {
+        Rule {
+            roots: &[],
+            codes,
+            roots_to_opposition: &[],
         }
     }
 }
@@ -170,6 +314,9 @@ pub struct IndicatorQuery {
     pub targets: Vec<String>,
     /// Families to keep.
     pub families: Vec<Family>,
+    /// Recompute from the event table even when the import's dyad-day rollup is there
+    /// (slower; the same rows, which is how the rollup is checked).
+    pub from_events: bool,
 }
 
 impl IndicatorQuery {
@@ -196,6 +343,11 @@ impl IndicatorQuery {
     /// Keep these families.
     pub fn families(mut self, families: &[Family]) -> Self {
         self.families = families.to_vec();
+        self
+    }
+    /// Recompute from the events rather than read the dyad-day rollup.
+    pub fn from_events(mut self, yes: bool) -> Self {
+        self.from_events = yes;
         self
     }
 
@@ -235,20 +387,8 @@ fn quoted_list(items: impl IntoIterator<Item = String>) -> String {
         .join(", ")
 }
 
-/// The indicator SQL for `query`, over the table [`EVENTS_TABLE`] with the event schema plus the
-/// `month` partition column (`YYYY-MM`, used only to prune files).
-///
-/// Output columns: `date` (DATE), `source_country`, `target_country` (ISO3, NULL when unknown),
-/// `family`, `events` (count), `mentions` (sum), `goldstein_sum` (sum, exact in tenths: values are
-/// summed as integers of tenths so that the result does not depend on the order of summation;
-/// the ±0.25 before the cast gives the same integer whether an engine's float-to-integer cast
-/// truncates, like DataFusion's, or rounds, like DuckDB's).
-///
-/// The text uses only portable SQL (CASE, IN, CAST, COUNT, SUM, DATE literals, NULLS FIRST):
-/// DataFusion, Ballista and DuckDB run it unchanged.
-/// Rows are ordered by all four keys, NULLs first, so two runs compare line by line.
-pub fn indicators_sql(query: &IndicatorQuery) -> Result<String> {
-    query.validate()?;
+/// The WHERE conditions of `query` on date (with month pruning) and countries.
+fn key_filters(query: &IndicatorQuery) -> Vec<String> {
     let mut filters = Vec::new();
     if let Some(from) = &query.from {
         filters.push(format!("date >= DATE '{from}'"));
@@ -270,18 +410,41 @@ pub fn indicators_sql(query: &IndicatorQuery) -> Result<String> {
             quoted_list(query.targets.iter().cloned())
         ));
     }
-    let inner_where = if filters.is_empty() {
-        String::new()
-    } else {
-        format!("\n  WHERE {}", filters.join("\n    AND "))
-    };
-    let family_filter = if query.families.is_empty() {
+    filters
+}
+
+fn family_filter(query: &IndicatorQuery) -> String {
+    if query.families.is_empty() {
         "family IS NOT NULL".to_string()
     } else {
         format!(
             "family IN ({})",
             quoted_list(query.families.iter().map(|f| f.name().to_string()))
         )
+    }
+}
+
+const ORDER: &str = "ORDER BY date, source_country NULLS FIRST, target_country NULLS FIRST, family";
+
+/// The indicator SQL for `query`, over the table [`EVENTS_TABLE`] with the event schema plus the
+/// `month` partition column (`YYYY-MM`, used only to prune files).
+///
+/// Output columns: `date` (DATE), `source_country`, `target_country` (ISO3, NULL when unknown),
+/// `family`, `events` (count), `mentions` (sum), `goldstein_sum` (sum, exact in tenths: values are
+/// summed as integers of tenths so that the result does not depend on the order of summation;
+/// the ±0.25 before the cast gives the same integer whether an engine's float-to-integer cast
+/// truncates, like DataFusion's, or rounds, like DuckDB's).
+///
+/// The text uses only portable SQL (CASE, IN, CAST, COUNT, SUM, DATE literals, NULLS FIRST):
+/// DataFusion, Ballista and DuckDB run it unchanged.
+/// Rows are ordered by all four keys, NULLs first, so two runs compare line by line.
+pub fn indicators_sql(query: &IndicatorQuery) -> Result<String> {
+    query.validate()?;
+    let filters = key_filters(query);
+    let inner_where = if filters.is_empty() {
+        String::new()
+    } else {
+        format!("\n  WHERE {}", filters.join("\n    AND "))
     };
     Ok(format!(
         "SELECT date, source_country, target_country, family,
@@ -297,19 +460,49 @@ FROM (
 ) classified
 WHERE {family_filter}
 GROUP BY date, source_country, target_country, family
-ORDER BY date, source_country NULLS FIRST, target_country NULLS FIRST, family",
+{ORDER}",
         case = family_case_sql(),
         table = EVENTS_TABLE,
+        family_filter = family_filter(query),
     ))
 }
 
-/// Register an imported event directory as table `name` on a DataFusion (or Ballista) context,
-/// with the `month` partition column.
-pub async fn register_events(ctx: &SessionContext, name: &str, events_dir: &Path) -> Result<()> {
-    let mut url = events_dir
+/// The same indicators as [`indicators_sql`], from the import's dyad-day rollup (table
+/// [`DYAD_DAYS_TABLE`], schema [`crate::dyad_day_schema`] plus `month`): the partial sums that
+/// import workers wrote are added up. Same columns, types and row order.
+pub fn dyad_days_sql(query: &IndicatorQuery) -> Result<String> {
+    query.validate()?;
+    let mut filters = key_filters(query);
+    if !query.families.is_empty() {
+        filters.push(family_filter(query));
+    }
+    let where_clause = if filters.is_empty() {
+        String::new()
+    } else {
+        format!("\nWHERE {}", filters.join("\n  AND "))
+    };
+    Ok(format!(
+        "SELECT date, source_country, target_country, family,
+  CAST(SUM(events) AS BIGINT) AS events,
+  CAST(SUM(mentions) AS BIGINT) AS mentions,
+  CAST(SUM(goldstein_tenths) AS DOUBLE) / 10.0 AS goldstein_sum
+FROM {table}{where_clause}
+GROUP BY date, source_country, target_country, family
+{ORDER}",
+        table = DYAD_DAYS_TABLE,
+    ))
+}
+
+/// The directory URL of one table of an imported event directory (`events` or `dyad_days`).
+fn table_url(events_dir: &Path, sub: &str) -> Result<Option<String>> {
+    let dir = events_dir.join(sub);
+    if !dir.is_dir() {
+        return Ok(None);
+    }
+    let mut url = dir
         .canonicalize()
         .map_err(|source| EventsError::Read {
-            path: events_dir.to_path_buf(),
+            path: dir.clone(),
             source,
         })?
         .to_string_lossy()
@@ -317,12 +510,48 @@ pub async fn register_events(ctx: &SessionContext, name: &str, events_dir: &Path
     if !url.ends_with('/') {
         url.push('/');
     }
+    Ok(Some(url))
+}
+
+async fn register_table(
+    ctx: &SessionContext,
+    name: &str,
+    url: String,
+    schema: datafusion::arrow::datatypes::SchemaRef,
+) -> Result<()> {
     let options = ListingOptions::new(Arc::new(ParquetFormat::default()))
         .with_file_extension(".parquet")
         .with_table_partition_cols(vec![("month".to_string(), DataType::Utf8)]);
-    ctx.register_listing_table(name, url, options, Some(event_schema()), None)
+    ctx.register_listing_table(name, url, options, Some(schema), None)
         .await
-        .map_err(|e| EventsError::query("registering the event table", e))
+        .map_err(|e| EventsError::query("registering an event table", e))
+}
+
+/// Register the events of an imported directory (`events_dir/events/`) as table `name` on a
+/// DataFusion (or Ballista) context, with the `month` partition column.
+pub async fn register_events(ctx: &SessionContext, name: &str, events_dir: &Path) -> Result<()> {
+    let url = table_url(events_dir, EVENTS_SUBDIR)?.ok_or_else(|| EventsError::NotAnEventDir {
+        path: events_dir.to_path_buf(),
+    })?;
+    register_table(ctx, name, url, event_schema()).await
+}
+
+/// Register what the indicators of `query` will be read from: the dyad-day rollup as
+/// [`DYAD_DAYS_TABLE`] when the import wrote one and the query does not ask for the events,
+/// else the events as [`EVENTS_TABLE`]. Returns the SQL to run.
+pub async fn register_indicator_source(
+    ctx: &SessionContext,
+    events_dir: &Path,
+    query: &IndicatorQuery,
+) -> Result<String> {
+    register_events(ctx, EVENTS_TABLE, events_dir).await?;
+    match table_url(events_dir, DYAD_DAYS_SUBDIR)? {
+        Some(url) if !query.from_events => {
+            register_table(ctx, DYAD_DAYS_TABLE, url, dyad_day_schema()).await?;
+            dyad_days_sql(query)
+        }
+        _ => indicators_sql(query),
+    }
 }
 
 fn runtime(threads: usize) -> Result<tokio::runtime::Runtime> {
@@ -346,11 +575,11 @@ fn default_threads() -> usize {
 
 /// Compute indicators over an imported event directory and return them as record batches.
 pub fn indicators(events_dir: &Path, query: &IndicatorQuery) -> Result<Vec<RecordBatch>> {
-    let sql = indicators_sql(query)?;
+    query.validate()?;
     let threads = default_threads();
     runtime(threads)?.block_on(async {
         let ctx = context(threads);
-        register_events(&ctx, EVENTS_TABLE, events_dir).await?;
+        let sql = register_indicator_source(&ctx, events_dir, query).await?;
         let df = ctx
             .sql(&sql)
             .await
@@ -379,7 +608,7 @@ pub fn write_indicators(events_dir: &Path, query: &IndicatorQuery, out: &Path) -
             });
         }
     };
-    let sql = indicators_sql(query)?;
+    query.validate()?;
     let threads = default_threads();
     let tmp = out.with_file_name(format!(
         ".{}.casus-tmp-{}",
@@ -393,7 +622,7 @@ pub fn write_indicators(events_dir: &Path, query: &IndicatorQuery, out: &Path) -
     };
     let result = runtime(threads)?.block_on(async {
         let ctx = context(threads);
-        register_events(&ctx, EVENTS_TABLE, events_dir).await?;
+        let sql = register_indicator_source(&ctx, events_dir, query).await?;
         let df = ctx
             .sql(&sql)
             .await

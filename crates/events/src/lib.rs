@@ -7,13 +7,16 @@
 //!
 //! - [`Format`]: the four input layouts, [`Format::detect`] to guess one.
 //! - [`import`] with [`ImportOptions`] → [`ImportReport`]: streaming, parallel import of plain or
-//!   gzip files into `out_dir/month=YYYY-MM/part-*.parquet` (schema [`event_schema`]); bad rows
-//!   are skipped and reported per file ([`BadRows`]).
-//! - [`indicators_sql`] (the one SQL text, also for Ballista), [`indicators`] and
-//!   [`write_indicators`] with an [`IndicatorQuery`]: counts, mentions and Goldstein sums per
-//!   date, source country, target country and [`Family`].
-//! - [`family_signal`] and [`suggest_factors`]: z-scores against a trailing baseline and the
-//!   mapping to factor values (`protest_scale`, `military_signals`, ...), for the monitor.
+//!   gzip files into `out_dir/events/month=YYYY-MM/part-*.parquet` (schema [`event_schema`]),
+//!   with the dyad-day rollup of the same pass in `out_dir/dyad_days/` (schema
+//!   [`dyad_day_schema`]); bad rows are skipped and reported per file ([`BadRows`]).
+//! - [`indicators`] and [`write_indicators`] with an [`IndicatorQuery`]: counts, mentions and
+//!   Goldstein sums per date, source country, target country and [`Family`], by
+//!   [`dyad_days_sql`] over the rollup or [`indicators_sql`] over the events (the query a
+//!   Ballista cluster runs); [`register_indicator_source`] picks one.
+//! - [`family_signal`] and [`suggest_factors`]: how surprising a recent window's count is under
+//!   a negative binomial fitted to the trailing baseline (for sparse and dense data alike), and
+//!   the mapping to factor values (`protest_scale`, `military_signals`, ...), for the monitor.
 //! - [`generate_gdelt1`]: large synthetic GDELT 1.0 files for benchmarks.
 //! - [`codebook`]: the project's own CAMEO codebook and country tables.
 //!
@@ -42,6 +45,7 @@ mod import;
 mod indicators;
 mod input;
 mod parse;
+mod rollup;
 mod schema;
 
 pub use error::{EventsError, Result};
@@ -52,10 +56,11 @@ pub use import::{
     FileReport, ImportOptions, ImportReport, ParquetCompression, Progress, ProgressFn, import,
 };
 pub use indicators::{
-    EVENTS_TABLE, Family, IndicatorQuery, family_case_sql, indicators, indicators_sql,
-    register_events, write_indicators,
+    DYAD_DAYS_TABLE, EVENTS_TABLE, Family, IndicatorQuery, dyad_days_sql, family_case_sql,
+    indicators, indicators_sql, register_events, register_indicator_source, write_indicators,
 };
 pub use parse::{BadRow, BadRowKind, BadRows};
+pub use rollup::dyad_day_schema;
 pub use schema::{col, event_schema};
 
 /// Re-export of the DataFusion version this crate is built with (for Ballista users and tests).

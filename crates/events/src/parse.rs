@@ -11,6 +11,8 @@ use crate::codebook::{
 };
 use crate::format::Format;
 use crate::input::Chunk;
+use crate::rollup::Pending;
+
 use crate::schema::{EventColumns, EventRow};
 
 /// Why a row was skipped.
@@ -105,11 +107,19 @@ impl BadRows {
     }
 }
 
-/// What one chunk parsed into.
+/// Where parsed events go: a worker's open column builders per month key
+/// (`year * 12 + month - 1`) and the dyad-day contributions of the current chunk. Builders stay
+/// open across chunks, so that a month's events reach Parquet in large batches even when every
+/// chunk holds a little of every month.
+#[derive(Default)]
+pub(crate) struct Sink {
+    pub months: BTreeMap<i32, EventColumns>,
+    pub dyad_days: Pending,
+}
+
+/// What one chunk parsed into, besides the events put in the [`Sink`].
 pub(crate) struct ChunkOutput {
     pub file: usize,
-    /// Events per month key (`year * 12 + month - 1`).
-    pub months: BTreeMap<i32, EventColumns>,
     pub rows_ok: u64,
     pub bad: BadRows,
 }
@@ -170,6 +180,12 @@ pub(crate) fn parse_date(s: &[u8]) -> Option<(i32, i32)> {
     }
     let y = y as i32;
     Some((days_from_civil(y, m, d), y * 12 + m as i32 - 1))
+}
+
+/// The day numbers of the first day of the month `key` and of the month after it.
+pub(crate) fn month_days(key: i32) -> (i32, i32) {
+    let day = |k: i32| days_from_civil(k.div_euclid(12), k.rem_euclid(12) as u32 + 1, 1);
+    (day(key), day(key + 1))
 }
 
 /// "YYYY-MM" of a month key.
@@ -364,25 +380,30 @@ fn is_header(format: Format, f: &[&str; MAX_FIELDS]) -> bool {
     }
 }
 
-/// Parse one chunk. `max_reported` bounds the bad-row line numbers kept.
-pub(crate) fn parse_chunk(format: Format, chunk: &Chunk, max_reported: usize) -> ChunkOutput {
+/// Parse one chunk into `sink`: each event into its month's builder and its dyad-day
+/// contribution. `max_reported` bounds the bad-row line numbers kept.
+pub(crate) fn parse_chunk(
+    format: Format,
+    chunk: &Chunk,
+    max_reported: usize,
+    sink: &mut Sink,
+) -> ChunkOutput {
     let mut out = ChunkOutput {
         file: chunk.file,
-        months: BTreeMap::new(),
         rows_ok: 0,
         bad: BadRows::default(),
     };
-    let data = &chunk.data[..];
+    let data = chunk.data();
+    let text = std::str::from_utf8(data).ok();
     let ends_with_newline = data.last() == Some(&b'\n');
     let mut fields: [&str; MAX_FIELDS] = [""; MAX_FIELDS];
     let mut line_no = chunk.first_line;
     let mut start = 0;
-    // Rows spread over months: start small per month and let the builders grow.
-    let capacity = (data.len() / 300).clamp(64, 4096);
     while start < data.len() {
         let end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i);
         let is_unterminated = end == data.len() && !ends_with_newline && chunk.is_last;
         let mut raw = &data[start..end];
+        let start_of_line = start;
         start = end + 1;
         let this_line = line_no;
         line_no += 1;
@@ -392,7 +413,13 @@ pub(crate) fn parse_chunk(format: Format, chunk: &Chunk, max_reported: usize) ->
         if raw.is_empty() {
             continue;
         }
-        let Ok(line) = std::str::from_utf8(raw) else {
+        // The whole chunk is checked once; a line is checked on its own only when the chunk
+        // holds invalid UTF-8 somewhere.
+        let line = match text {
+            Some(t) => Ok(&t[start_of_line..start_of_line + raw.len()]),
+            None => std::str::from_utf8(raw),
+        };
+        let Ok(line) = line else {
             let kind = if is_unterminated {
                 BadRowKind::Truncated
             } else {
@@ -425,10 +452,11 @@ pub(crate) fn parse_chunk(format: Format, chunk: &Chunk, max_reported: usize) ->
         };
         match parsed {
             Ok((row, month)) => {
-                out.months
+                sink.months
                     .entry(month)
-                    .or_insert_with(|| EventColumns::with_capacity(capacity))
+                    .or_insert_with(|| EventColumns::with_capacity(4096))
                     .push(&row);
+                sink.dyad_days.add(&row);
                 out.rows_ok += 1;
             }
             Err(kind) => {
@@ -463,6 +491,9 @@ mod tests {
             assert_eq!(days_from_civil(y, m, dd), d);
         }
         assert_eq!(month_label(2014 * 12 + 2), "2014-03");
+        let (first, next) = month_days(2014 * 12 + 11);
+        assert_eq!(civil_from_days(first), (2014, 12, 1));
+        assert_eq!(civil_from_days(next), (2015, 1, 1));
     }
 
     #[test]

@@ -3,7 +3,8 @@
 use std::sync::{Arc, LazyLock};
 
 use datafusion::arrow::array::{
-    ArrayRef, Date32Builder, Float32Builder, Int8Builder, Int32Builder, RecordBatch, StringBuilder,
+    ArrayBuilder, ArrayRef, Date32Builder, Float32Builder, Int8Builder, Int32Builder, RecordBatch,
+    StringBuilder,
 };
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 
@@ -104,6 +105,11 @@ impl EventColumns {
             mentions: Int32Builder::with_capacity(rows),
             location_country: s(),
         }
+    }
+
+    /// Rows pushed since the last [`EventColumns::finish`].
+    pub fn len(&self) -> usize {
+        self.date.len()
     }
 
     pub fn push(&mut self, r: &EventRow<'_>) {

@@ -24,20 +24,27 @@
 //!    |---|---|
 //!    | protest, repression, armed_violence, mass_violence | target → target (and unattributed → target): events inside the state in crisis |
 //!    | force_posture | patron → target and patron → patron (exercises at home) |
-//!    | threat | patron → target |
+//!    | threat | patron → target, and patron → rivals when a rival bloc is given (threats to the target's partners) |
 //!    | accusation | patron → rivals; with no rival bloc given, patron → target (the patron's talk of foreign meddling is mostly aimed at the target's government) |
 //!    | rival_support | rivals → target; with no rival bloc given, any third country → target |
 //!    | cooperation | not used (it suggests no factor) |
 //!
-//! 2. **Z-scores.** For each day, each family's last `recent_days` (default 7) are compared with
-//!    the trailing `baseline_days` (default 90) before them by `casus_events::family_signal`:
-//!    `z = (recent mean − baseline mean) / max(baseline sd, 1 event/day)`,
-//!    `level = clamp(z / 3, 0, 1)`. A family whose recent week has fewer than
-//!    `min_recent_events` (default 3) events gives *no* evidence (casus-events reads this as
-//!    "too little to say anything"): its factor stays unknown rather than being set to 0. The
-//!    baseline never reaches back before the first day with data for the dyad's countries
-//!    (days before it are "no data", not quiet days); a day with fewer than
-//!    `min_baseline_days` (default 14) of baseline gets no evidence at all.
+//! 2. **Surprise.** For each day, each family's last `recent_days` (default 7) are compared
+//!    with the trailing `baseline_days` (default 90) before them by
+//!    `casus_events::family_signal`: the probability of at least the window's count under a
+//!    negative binomial whose mean and dispersion come from the baseline (half an event of
+//!    prior, so an empty baseline is not a zero rate; dispersion measured on the baseline's own
+//!    7-day sums, floored at Poisson), as a surprise `s = −log10 p`, and
+//!    `level = clamp((s − 1) / 3, 0, 1)`: level 0 for anything one week in ten would show by
+//!    chance, level 1 at `p = 10⁻⁴`. The same rule works on a sparse ICEWS sample (four events
+//!    after ninety empty days is a full signal) and on dense GDELT (a busy week that the
+//!    baseline's own swings explain is not). A family whose window holds fewer than
+//!    `min_recent_events` (default 3) events, against a baseline that expected fewer than
+//!    that, gives *no* evidence: its factor stays unknown rather than being set to 0. A quiet
+//!    week against a busy baseline is a known 0 ("no rise"). casus-events' module docs give the
+//!    reasons for each parameter. The baseline never reaches back before the first day with
+//!    data for the dyad's countries (days before it are "no data", not quiet days); a day with
+//!    fewer than `min_baseline_days` (default 14) of baseline gets no evidence at all.
 //!
 //! 3. **Factors.** `casus_events::suggest_factors` maps levels to THEORY.md's factors:
 //!    `protest_scale` = protest; `repression_failed` = min(repression, protest);

@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use casus_core::{
-    CountryCode, CrisisType, DEFAULT_HORIZON_DAYS, Factor, FactorValue, FactorValues, Situation,
+    CountryCode, CrisisType, DEFAULT_HORIZON_DAYS, Factor, FactorValue, FactorValues, Level,
+    Situation,
 };
 use casus_events::{EvidenceParams, family_signal, suggest_factors};
 use casus_model::{AssessOptions, FittedModel};
@@ -22,8 +23,8 @@ pub struct MonitorOptions {
     pub from: NaiveDate,
     /// Last day assessed (inclusive).
     pub to: NaiveDate,
-    /// Windows and thresholds of the z-scores (casus-events' defaults: 7 recent days against
-    /// the 90 before them).
+    /// Windows and parameters of the count model (casus-events' defaults: 7 recent days
+    /// against the 90 before them, full level at p = 10⁻⁴).
     pub evidence: EvidenceParams,
     /// Days of baseline (after the data's coverage starts) needed before a day gets any
     /// evidence (default 14); earlier days keep the analyst's values only.
@@ -79,6 +80,17 @@ impl MonitorOptions {
         if !(0.0..=1.0).contains(&self.jump) {
             return bad("jump", self.jump.to_string(), "expected 0..1");
         }
+        if let Some((name, reason)) = self.evidence.check() {
+            let e = &self.evidence;
+            let value = match name {
+                "recent_days" => e.recent_days.to_string(),
+                "baseline_days" => e.baseline_days.to_string(),
+                "prior_events" => e.prior_events.to_string(),
+                "min_recent_events" => e.min_recent_events.to_string(),
+                _ => format!("{} (start {})", e.surprise_full, e.surprise_start),
+            };
+            return bad(name, value, reason);
+        }
         for c in [&self.dyad.patron, &self.dyad.target]
             .into_iter()
             .chain(&self.dyad.rivals)
@@ -101,9 +113,10 @@ impl MonitorOptions {
 pub struct DayEvidence {
     /// The factor.
     pub factor: Factor,
-    /// The value suggested by the event data, in [0, 1].
+    /// The value suggested by the event data, in [0, 1]: a lower bound (see [`merge`]).
     pub value: f64,
-    /// Whether it went into the assessment (false when the analyst coded the factor).
+    /// Whether it went into the assessment, as the range `[value, 1]` (false when the analyst
+    /// coded the factor, or when the value is 0: "no rise" bounds nothing).
     pub used: bool,
 }
 
@@ -204,14 +217,11 @@ pub fn evidence_on(
         return Vec::new();
     }
     let lo = first.max((index + 1).saturating_sub(recent + opts.evidence.baseline_days.max(2)));
-    // A family whose recent window has too few events says nothing: it is left out (its
-    // factor stays unknown) rather than read as "no rise" (level 0).
+    // A family with too little to say has no level (casus-events' rule): its factor stays
+    // unknown rather than being read as "no rise".
     let signals: Vec<_> = series
         .counts
         .iter()
-        .filter(|(_, v)| {
-            v[index + 1 - recent..=index].iter().sum::<f64>() >= opts.evidence.min_recent_events
-        })
         .filter_map(|(f, v)| family_signal(*f, &v[lo..=index], &opts.evidence))
         .collect();
     suggest_factors(&signals)
@@ -221,7 +231,17 @@ pub fn evidence_on(
 }
 
 /// Merge the event data's suggestions into the analyst's values: the analyst's coded values
-/// (known or a range) win; unknown factors take the suggestion; the rest stay unknown.
+/// (known or a range) win; an unknown factor with a suggestion `v > 0` becomes the range
+/// `[v, 1]` ("at least v"); the rest stay unknown.
+///
+/// A suggestion is a level of *rise over normal*: how sure the event data are that the family
+/// rose, not how high the factor stands. A sure rise in armed violence says there is armed
+/// violence, at least as much as the level, but not that there is no more; a weak rise is weak
+/// evidence of some, never evidence of little. Read as a point value, a weak rise would pin the
+/// factor *below* the case base's typical value and so move the risk against the evidence (a
+/// rise in violence lowering the risk of force); read as a lower bound, more evidence of a rise
+/// never moves the factor down. A level of 0 ("no rise") says nothing about the level either (a
+/// state with steady large protests has none), so the factor stays unknown.
 pub fn merge(
     analyst: &Situation,
     evidence: &[(Factor, f64)],
@@ -232,13 +252,17 @@ pub fn merge(
     let mut used = Vec::with_capacity(evidence.len());
     for (f, v) in evidence {
         let free = analyst.factors.get(*f).is_unknown();
-        if free && let Ok(value) = FactorValue::known(v.clamp(0.0, 1.0)) {
-            s.factors.set(*f, value);
+        let low = Level::saturating(*v);
+        let apply = free && low.get() > 0.0;
+        if apply {
+            let at_least =
+                FactorValue::range(low, Level::saturating(1.0)).unwrap_or(FactorValue::Known(low));
+            s.factors.set(*f, at_least);
         }
         used.push(DayEvidence {
             factor: *f,
             value: *v,
-            used: free,
+            used: apply,
         });
     }
     (s, used)

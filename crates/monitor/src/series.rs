@@ -42,7 +42,13 @@ impl Dyad {
             }
             // The patron's posture against the target, or at home (exercises).
             Family::ForcePosture => source == Some(p) && (target == Some(t) || target == Some(p)),
-            Family::Threat => source == Some(p) && target == Some(t),
+            // Threats to the target, or to its partners in the rival bloc when one is given
+            // (casus-events' reading of the family); "any third country" would be anyone the
+            // patron threatens anywhere, so without a rival bloc only the target counts.
+            Family::Threat => {
+                source == Some(p)
+                    && (target == Some(t) || (!self.rivals.is_empty() && is_rival(target)))
+            }
             Family::Accusation => {
                 source == Some(p)
                     && if self.rivals.is_empty() {

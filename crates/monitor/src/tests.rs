@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use casus_core::{Factor, FactorValue, NaiveDate};
+use casus_core::{Factor, FactorValue, Level, NaiveDate};
 use casus_events::{Family, Format, ImportOptions, import};
 use casus_model::FittedModel;
 
@@ -79,6 +79,7 @@ fn dyad_reads_each_family_on_its_dyad() {
     assert!(!d.reads(Family::Protest, Some("RUS"), Some("UKR")));
     assert!(d.reads(Family::Threat, Some("RUS"), Some("UKR")));
     assert!(!d.reads(Family::Threat, Some("UKR"), Some("RUS")));
+    assert!(!d.reads(Family::Threat, Some("RUS"), Some("USA")));
     assert!(d.reads(Family::ForcePosture, Some("RUS"), Some("RUS")));
     assert!(d.reads(Family::RivalSupport, Some("USA"), Some("UKR")));
     assert!(!d.reads(Family::RivalSupport, Some("RUS"), Some("UKR")));
@@ -89,6 +90,9 @@ fn dyad_reads_each_family_on_its_dyad() {
         ..d
     };
     assert!(with_rivals.reads(Family::Accusation, Some("RUS"), Some("USA")));
+    assert!(with_rivals.reads(Family::Threat, Some("RUS"), Some("USA")));
+    assert!(with_rivals.reads(Family::Threat, Some("RUS"), Some("UKR")));
+    assert!(!with_rivals.reads(Family::Threat, Some("RUS"), Some("TUR")));
     assert!(!with_rivals.reads(Family::Accusation, Some("RUS"), Some("UKR")));
     assert!(!with_rivals.reads(Family::RivalSupport, Some("DEU"), Some("UKR")));
 }
@@ -106,14 +110,53 @@ fn analyst_values_win_and_the_rest_stay_unknown() {
         .set(Factor::ProtestScale, FactorValue::known(1.0).unwrap());
     let (s, used) = merge(
         &analyst,
-        &[(Factor::ProtestScale, 0.2), (Factor::MilitarySignals, 0.7)],
+        &[
+            (Factor::ProtestScale, 0.2),
+            (Factor::MilitarySignals, 0.7),
+            (Factor::RivalSupport, 0.0),
+            (Factor::MassKillings, 1.0),
+        ],
         day(2, 1),
     );
     assert_eq!(s.as_of, day(2, 1));
     assert_eq!(s.factors.get(Factor::ProtestScale).point(), Some(1.0));
-    assert_eq!(s.factors.get(Factor::MilitarySignals).point(), Some(0.7));
+    // A suggestion is a lower bound: "at least 0.7", uniform over [0.7, 1].
+    assert_eq!(
+        s.factors.get(Factor::MilitarySignals),
+        &FactorValue::range(Level::new(0.7).unwrap(), Level::new(1.0).unwrap()).unwrap()
+    );
+    // "No rise" bounds nothing: the factor stays unknown.
+    assert!(s.factors.get(Factor::RivalSupport).is_unknown());
+    assert_eq!(s.factors.get(Factor::MassKillings).point(), Some(1.0));
     assert!(s.factors.get(Factor::ArmedViolence).is_unknown());
-    assert_eq!((used[0].used, used[1].used), (false, true));
+    let flags: Vec<bool> = used.iter().map(|u| u.used).collect();
+    assert_eq!(flags, vec![false, true, false, true]);
+}
+
+#[test]
+fn stronger_evidence_never_lowers_the_risk_of_a_positive_factor() {
+    // armed_violence raises the risk in the fitted model. Read as a point value, a weak rise
+    // (0.2) would sit below the case base's typical value and lower the risk; read as a lower
+    // bound the risk only grows with the evidence.
+    let dyad = Dyad {
+        patron: "RUS".into(),
+        target: "UKR".into(),
+        rivals: Vec::new(),
+    };
+    let blank = crate::blank_situation(&dyad, day(1, 1)).unwrap();
+    let m = model();
+    let risk = |v: Option<f64>| {
+        let evidence: Vec<_> = v.map(|v| (Factor::ArmedViolence, v)).into_iter().collect();
+        let (s, _) = merge(&blank, &evidence, day(2, 1));
+        m.assess(&s, &casus_model::AssessOptions::default())
+            .probability
+    };
+    let unknown = risk(None);
+    let levels = [0.05, 0.2, 0.5, 0.8, 1.0].map(|v| risk(Some(v)));
+    assert!(levels[0] >= unknown - 0.01, "{unknown} → {levels:?}");
+    for w in levels.windows(2) {
+        assert!(w[1] >= w[0] - 1e-9, "{unknown} → {levels:?}");
+    }
 }
 
 #[test]

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use casus_events::{Format, ImportOptions, import};
 use casus_model::FittedModel;
-use casus_monitor::{MonitorOptions, MonitorReport, monitor};
+use casus_monitor::{Dyad, MonitorOptions, MonitorReport, daily_series, monitor};
 use chrono::NaiveDate;
 
 fn inputs() -> Vec<PathBuf> {
@@ -76,6 +76,58 @@ fn figures(r: &MonitorReport) -> Figures {
     }
 }
 
+/// Events per family on the dyad the monitor reads each family on, January vs 20 February –
+/// 31 March, printed so that a reader sees the evidence behind the figures.
+fn print_family_counts(events: &Path) {
+    let dyad = Dyad {
+        patron: "RUS".into(),
+        target: "UKR".into(),
+        rivals: Vec::new(),
+    };
+    let s = daily_series(events, &dyad, day(1, 1), day(4, 30)).unwrap();
+    let sum = |v: &[f64], from: NaiveDate, to: NaiveDate| -> f64 {
+        let i = |d: NaiveDate| (d - day(1, 1)).num_days() as usize;
+        v[i(from)..=i(to)].iter().sum()
+    };
+    println!(
+        "RUS→UKR events per family as the monitor reads them (coverage from {:?}):",
+        s.coverage_start
+    );
+    println!("  family           January  20 Feb–31 Mar  April");
+    for (family, v) in &s.counts {
+        println!(
+            "  {:<15} {:>8} {:>14} {:>6}",
+            family.name(),
+            sum(v, day(1, 1), day(1, 31)),
+            sum(v, day(2, 20), day(3, 31)),
+            sum(v, day(4, 1), day(4, 30))
+        );
+    }
+}
+
+/// Days from `from` to `to` on which event evidence went into the assessment.
+fn evidence_days(r: &MonitorReport, from: NaiveDate, to: NaiveDate) -> usize {
+    r.series
+        .iter()
+        .filter(|d| d.date >= from && d.date <= to && d.evidence.iter().any(|e| e.used))
+        .count()
+}
+
+/// Each day with event evidence: the factors and suggested lower bounds.
+fn print_evidence(r: &MonitorReport) {
+    for d in &r.series {
+        let used: Vec<String> = d
+            .evidence
+            .iter()
+            .filter(|e| e.used)
+            .map(|e| format!("{} ≥ {:.2}", e.factor.name(), e.value))
+            .collect();
+        if !used.is_empty() {
+            println!("  {} {:.4}  {}", d.date, d.probability, used.join(", "));
+        }
+    }
+}
+
 fn builtin_model() -> FittedModel {
     FittedModel::from_json(casus_data::builtin::model_json().expect("built-in model")).unwrap()
 }
@@ -90,18 +142,23 @@ fn rus_ukr_2014_rises_from_january_to_the_crimea_crisis() {
     let tmp = tempfile::tempdir().unwrap();
     let events = tmp.path().join("events");
     let rows = import_icews(&files, &events);
+    print_family_counts(&events);
 
     let opts = MonitorOptions::new("RUS", "UKR", day(1, 1), day(4, 30));
     let r = monitor(&events, &builtin_model(), None, &opts).unwrap();
     assert_eq!(r.series.len(), 120);
 
     let f = figures(&r);
+    print_evidence(&r);
     println!(
-        "ICEWS 2014 RUS→UKR, no situation ({} files, {rows} events): January mean {:.4}, \
-         20 Feb–31 Mar mean {:.4}, max {:.4} on {}; {} alerts",
+        "ICEWS 2014 RUS→UKR, no situation ({} files, {rows} events): January mean {:.4} \
+         ({} days with event evidence), 20 Feb–31 Mar mean {:.4} ({} days), max {:.4} on {}; \
+         {} alerts",
         files.len(),
         f.january,
+        evidence_days(&r, day(1, 1), day(1, 31)),
         f.crisis,
+        evidence_days(&r, day(2, 20), day(3, 31)),
         f.max,
         f.max_date,
         r.alerts.len()
@@ -139,12 +196,6 @@ fn rus_ukr_2014_with_the_analysts_january_baseline() {
     assert_eq!(r.series.len(), 120);
 
     let f = figures(&r);
-    let with_evidence = |from: NaiveDate, to: NaiveDate| {
-        r.series
-            .iter()
-            .filter(|d| d.date >= from && d.date <= to && !d.evidence.is_empty())
-            .count()
-    };
     println!(
         "ICEWS 2014 RUS→UKR, with {} ({} files, {rows} events): January mean {:.4} \
          ({} days with event evidence), 20 Feb–31 Mar mean {:.4} ({} days), max {:.4} on {}; \
@@ -152,21 +203,23 @@ fn rus_ukr_2014_with_the_analysts_january_baseline() {
         situation.id,
         files.len(),
         f.january,
-        with_evidence(day(1, 1), day(1, 31)),
+        evidence_days(&r, day(1, 1), day(1, 31)),
         f.crisis,
-        with_evidence(day(2, 20), day(3, 31)),
+        evidence_days(&r, day(2, 20), day(3, 31)),
         f.max,
         f.max_date,
         r.alerts.len()
     );
-    // This passes with the documented defaults, but only just (figures when written: January 0.6414,
-    // 20 Feb–31 Mar 0.6463, max 0.7124 on 8 Feb), and not because the monitor sees the Crimea
-    // crisis: the sparse sample gives event evidence on 2 January days and 7 crisis-window days
-    // (20–26 Feb) only; every other day sits at the baseline's own value (about 0.647). Weak
-    // evidence turns an unknown factor into a known low one (armed_violence ≈ 0.1–0.2 on
-    // 28–29 Jan pulls those days to about 0.56), so the January mean is dragged below the
-    // baseline more than the crisis window is. Read it as "the merge works and nothing is worse
-    // than the baseline", not as detection; do not add a margin to this assertion.
+    // Figures when written (count model of casus-events, suggestions merged as lower bounds):
+    // no situation, January 0.3821 vs 20 Feb–31 Mar 0.3827; with this baseline, January 0.6479
+    // vs 0.6491, max 0.6839 on 28 Jan. Both pass, by about a tenth of a point: the monitor does
+    // see the sample's armed clashes inside Ukraine (22–27 January, 18–24 February) and raises
+    // those days, but the 2% sample holds no Russian force posture, threats or accusations
+    // against Ukraine at all, and its few Crimea events fall outside the families (Russian
+    // military confiscating Ukrainian naval property is CAMEO 1711, in none) or below three a week.
+    // So the series cannot show the Crimea crisis from Russia's side; what it shows is the
+    // Maidan's violence, in January as in February. Read a pass as "the evidence moves the risk
+    // the right way on the days it exists", not as detection; do not add a margin here.
     assert!(
         f.crisis > f.january,
         "late Feb–March mean {:.4} should exceed the January mean {:.4}",

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use casus_cluster::{ExecutorOptions, start_executor, start_scheduler};
+use casus_cluster::{ClusterError, ExecutorOptions, start_executor, start_scheduler};
 
 use crate::output::BadInput;
 
@@ -73,6 +73,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.node {
         Node::Scheduler { bind, json } => {
             let scheduler = start_scheduler(bind)
+                .map_err(classify)
                 .with_context(|| format!("cannot start a scheduler on {bind}"))?;
             if json {
                 crate::output::print_json(&serde_json::json!({
@@ -89,7 +90,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     url = scheduler.url()
                 );
             }
-            scheduler.run_until_signal()?;
+            scheduler.run_until_signal().map_err(classify)?;
             Ok(ExitCode::SUCCESS)
         }
         Node::Executor {
@@ -123,12 +124,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             if let Some(n) = vcores {
                 options = options.vcores(n);
             }
+            let own_dir = work_dir.is_some();
             if let Some(dir) = work_dir {
                 options = options.work_dir(dir);
             }
-            let executor = start_executor(&options).with_context(|| {
-                format!("cannot start an executor for the scheduler at {scheduler}")
-            })?;
+            let executor = start_executor(&options)
+                .map_err(|e| match e {
+                    // A --work-dir the user gave; a temporary directory failing is ours.
+                    ClusterError::WorkDir { .. } if own_dir => bad_input(&e),
+                    e => classify(e),
+                })
+                .with_context(|| {
+                    format!("cannot start an executor for the scheduler at {scheduler}")
+                })?;
             if json {
                 crate::output::print_json(&serde_json::json!({
                     "node": "executor",
@@ -146,7 +154,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     executor.grpc_addr()
                 );
             }
-            executor.run_until_signal()?;
+            executor.run_until_signal().map_err(classify)?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -160,4 +168,27 @@ fn resolve(hostport: &str) -> anyhow::Result<SocketAddr> {
     addrs
         .next()
         .ok_or_else(|| BadInput(format!("--scheduler {hostport:?} resolves to no address")).into())
+}
+
+/// Cluster errors the user can fix (a malformed `--cluster` URL, an address that cannot be
+/// bound, a scheduler that is not there) exit 2 with their causes on one line; failures inside
+/// casus or Ballista exit 1.
+pub fn classify(e: ClusterError) -> anyhow::Error {
+    match e {
+        ClusterError::Events(e) => super::events::classify(e),
+        e if e.is_bad_input() => bad_input(&e),
+        e => anyhow::Error::new(e),
+    }
+}
+
+/// `e` and its causes on one line, as bad input (exit 2).
+fn bad_input(e: &dyn std::error::Error) -> anyhow::Error {
+    let mut line = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        line.push_str(": ");
+        line.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    BadInput(line).into()
 }

@@ -47,8 +47,9 @@ impl From<FormatArg> for Format {
 
 #[derive(clap::Subcommand)]
 enum Command {
-    /// Import event files (plain or .gz) into DIR/month=YYYY-MM/*.parquet; bad rows are skipped
-    /// and reported per file.
+    /// Import event files (plain or .gz) into DIR/events/month=YYYY-MM/*.parquet, with the
+    /// dyad-day rollup the indicators read in DIR/dyad_days/; bad rows are skipped and reported
+    /// per file.
     Import {
         /// Input layout.
         #[arg(long, value_enum)]
@@ -90,6 +91,10 @@ enum Command {
         /// Last day, YYYY-MM-DD (inclusive). Default: the last in the data.
         #[arg(long, value_name = "DATE")]
         to: Option<String>,
+        /// Recompute from the events instead of reading the dyad-day rollup written on import
+        /// (slower; the same rows). A cluster always reads the events.
+        #[arg(long)]
+        from_events: bool,
         /// Run the query on a Ballista cluster (df://HOST:PORT, see `casus cluster`) instead of
         /// locally. DIR must be at the same path on every node.
         #[arg(long, value_name = "URL")]
@@ -117,12 +122,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             targets,
             from,
             to,
+            from_events,
             cluster,
             json,
         } => {
             let mut q = IndicatorQuery::default()
                 .sources(&sources)
-                .targets(&targets);
+                .targets(&targets)
+                .from_events(from_events);
             q.from = from;
             q.to = to;
             indicators(&events, &q, &out, cluster.as_deref(), json)
@@ -131,7 +138,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// Errors the user can fix (an unreadable input, an existing output, a bad value) exit 2.
-fn classify(e: EventsError) -> anyhow::Error {
+pub(crate) fn classify(e: EventsError) -> anyhow::Error {
     match e {
         EventsError::Read { .. }
         | EventsError::OutputExists { .. }
@@ -254,6 +261,7 @@ fn indicators(
     }
     let rows = match cluster {
         Some(url) => casus_cluster::write_indicators_on_cluster(url, events, q, out)
+            .map_err(super::cluster::classify)
             .with_context(|| format!("computing indicators on {url}"))?,
         None => casus_events::write_indicators(events, q, out).map_err(classify)?,
     };

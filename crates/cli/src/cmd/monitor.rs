@@ -54,16 +54,14 @@ pub struct Args {
     /// Days in the trailing baseline before the recent window.
     #[arg(long, value_name = "N", default_value_t = 90)]
     baseline_days: usize,
-    /// The z-score that counts as a full signal (level 1).
-    #[arg(long, value_name = "Z", default_value_t = 3.0)]
-    z_full: f64,
-    /// Fewer events than this in the recent window give no evidence for a family.
+    /// The surprise, −log10 of the recent window's tail probability under the baseline, that
+    /// counts as a full signal (level 1); the level starts rising at 1 (p = 0.1).
+    #[arg(long, value_name = "S", default_value_t = 4.0)]
+    full_surprise: f64,
+    /// A family gives evidence only when its recent window holds, or its baseline expects, at
+    /// least this many events.
     #[arg(long, value_name = "N", default_value_t = 3.0)]
     min_events: f64,
-    /// Floor of the baseline's standard deviation, in events per day (lower it for sparse
-    /// samples such as the ICEWS knowledge-graph files).
-    #[arg(long, value_name = "X", default_value_t = 1.0)]
-    sd_floor: f64,
     /// Write the series as CSV (date,probability,low,high).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -110,9 +108,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     opts.seed = args.seed;
     opts.evidence.recent_days = args.recent_days;
     opts.evidence.baseline_days = args.baseline_days;
-    opts.evidence.z_full = args.z_full;
+    opts.evidence.surprise_full = args.full_surprise;
     opts.evidence.min_recent_events = args.min_events;
-    opts.evidence.sd_floor = args.sd_floor;
     let report = monitor(&args.events, &model, situation.as_ref(), &opts).map_err(|e| match e {
         MonitorError::InvalidOption { .. } => BadInput(e.to_string()).into(),
         e => anyhow::Error::new(e),

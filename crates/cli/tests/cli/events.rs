@@ -116,3 +116,103 @@ fn missing_inputs_exit_2() {
         "2014-03-31"
     );
 }
+
+/// A local port that nothing listens on (bound once to learn a free one, then released).
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn a_malformed_cluster_url_exits_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let events = tmp.path().to_str().unwrap();
+    let out = tmp.path().join("i.csv");
+    for url in ["http://127.0.0.1:50050", "df://127.0.0.1", "df://host:port"] {
+        let r = casus_fails!(
+            2,
+            "events",
+            "indicators",
+            "--events",
+            events,
+            "--out",
+            out.to_str().unwrap(),
+            "--cluster",
+            url
+        );
+        assert!(r.stderr.contains("bad cluster URL"), "{url}: {}", r.stderr);
+        assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+    }
+    assert!(!out.exists());
+}
+
+#[test]
+fn an_unreachable_scheduler_exits_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let events = tmp.path().to_str().unwrap();
+    let out = tmp.path().join("i.csv");
+    let port = closed_port();
+    let url = format!("df://127.0.0.1:{port}");
+    let r = casus_fails!(
+        2,
+        "events",
+        "indicators",
+        "--events",
+        events,
+        "--out",
+        out.to_str().unwrap(),
+        "--cluster",
+        &url
+    );
+    assert!(
+        r.stderr.contains("cannot reach a scheduler"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+    assert!(!out.exists());
+
+    // An executor pointed at it gives up after --wait seconds.
+    let scheduler = format!("127.0.0.1:{port}");
+    let r = casus_fails!(
+        2,
+        "cluster",
+        "executor",
+        "--scheduler",
+        &scheduler,
+        "--port",
+        "0",
+        "--wait",
+        "1"
+    );
+    assert!(r.stderr.contains("did not register"), "{}", r.stderr);
+}
+
+#[test]
+fn a_port_in_use_exits_2() {
+    // Held open for the test: binding it again fails at once (never a server left running).
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = held.local_addr().unwrap().to_string();
+    let port = held.local_addr().unwrap().port().to_string();
+    let r = casus_fails!(2, "cluster", "scheduler", "--bind", &addr);
+    assert!(r.stderr.contains("cannot listen on"), "{}", r.stderr);
+    let scheduler = format!("127.0.0.1:{}", closed_port());
+    let r = casus_fails!(
+        2,
+        "cluster",
+        "executor",
+        "--scheduler",
+        &scheduler,
+        "--port",
+        &port,
+        "--grpc-port",
+        "0",
+        "--wait",
+        "1"
+    );
+    assert!(r.stderr.contains("cannot listen on"), "{}", r.stderr);
+    drop(held);
+}

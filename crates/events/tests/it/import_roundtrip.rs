@@ -17,7 +17,7 @@ fn round_trip_keeps_every_row_and_normalises_fields() {
         dir.path(),
         20,
     );
-    let batches = read_all(&dir.path().join("events"));
+    let batches = read_all(&dir.path().join("events/events"));
     let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
     assert_eq!(rows as u64, r.rows_written);
     assert_eq!(
@@ -130,7 +130,7 @@ fn several_files_and_a_tiny_memory_budget_still_write_everything() {
         [200, 3, 200]
     );
     assert!(r.parquet_files > 10, "{}", r.parquet_files);
-    let rows: usize = read_all(&dir.path().join("events"))
+    let rows: usize = read_all(&dir.path().join("events/events"))
         .iter()
         .map(|b| b.num_rows())
         .sum();

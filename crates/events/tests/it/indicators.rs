@@ -136,3 +136,114 @@ fn unknown_output_extension_is_an_error() {
     .unwrap_err();
     assert!(matches!(err, EventsError::OutputExtension { .. }));
 }
+
+/// The rollup written during import gives, for every query, the rows the SQL over the events
+/// gives: across thread counts and chunk sizes (so partial sums from several workers and
+/// flushes are added up) and with filters on every key.
+#[test]
+fn dyad_day_rollup_equals_the_sql_over_the_events() {
+    let queries = [
+        IndicatorQuery::default(),
+        IndicatorQuery::default()
+            .sources(&["RUS"])
+            .targets(&["UKR"])
+            .families(&[Family::ForcePosture, Family::Threat]),
+        IndicatorQuery::default()
+            .from("2014-02-01")
+            .to("2014-03-15")
+            .families(&[Family::Protest]),
+    ];
+    for (threads, chunk) in [(1, 1 << 20), (3, 2048)] {
+        let dir = imported(threads, chunk);
+        let events = dir.path().join("events");
+        assert!(events.join("dyad_days").is_dir());
+        for q in &queries {
+            let a = dir.path().join("rollup.csv");
+            let b = dir.path().join("events.csv");
+            write_indicators(&events, q, &a).unwrap();
+            write_indicators(&events, &q.clone().from_events(true), &b).unwrap();
+            let (a, b) = (
+                std::fs::read_to_string(a).unwrap(),
+                std::fs::read_to_string(b).unwrap(),
+            );
+            assert!(a.lines().count() > 1, "{q:?}");
+            assert_eq!(a, b, "{q:?} with {threads} threads");
+        }
+    }
+}
+
+/// `Family::classify` (import time) and the SQL `CASE` (query time) put every code of the
+/// codebook, and codes outside it, in the same family, for each kind of target actor.
+#[test]
+fn classify_agrees_with_the_sql_case() {
+    use casus_events::datafusion::arrow::array::{Array, Int8Array, RecordBatch, StringArray};
+    use casus_events::datafusion::arrow::datatypes::{DataType, Field, Schema};
+    use casus_events::datafusion::datasource::MemTable;
+    use casus_events::datafusion::prelude::SessionContext;
+    use std::sync::Arc;
+
+    let mut codes: Vec<String> = casus_events::codebook::cameo_events()
+        .iter()
+        .map(|e| e.code.to_string())
+        .collect();
+    codes.extend(["0429", "1129", "1139", "209", "0599"].map(String::from));
+    let types = [
+        None,
+        Some("OPP"),
+        Some("REB"),
+        Some("SEP"),
+        Some("INS"),
+        Some("GOV"),
+    ];
+    let (mut roots, mut code_col, mut type_col) = (Vec::new(), Vec::new(), Vec::new());
+    for c in &codes {
+        for t in types {
+            roots.push(c[..2].parse::<i8>().unwrap());
+            code_col.push(c.clone());
+            type_col.push(t);
+        }
+    }
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("root_code", DataType::Int8, false),
+        Field::new("event_code", DataType::Utf8, false),
+        Field::new("target_type", DataType::Utf8, true),
+    ]));
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(Int8Array::from(roots.clone())),
+            Arc::new(StringArray::from(code_col.clone())),
+            Arc::new(StringArray::from(type_col.clone())),
+        ],
+    )
+    .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sql_families: Vec<Option<String>> = rt.block_on(async {
+        let ctx = SessionContext::new();
+        let table = MemTable::try_new(schema, vec![vec![batch]]).unwrap();
+        ctx.register_table("t", Arc::new(table)).unwrap();
+        let sql = format!(
+            "SELECT {} AS family FROM t",
+            casus_events::family_case_sql()
+        );
+        let out = ctx.sql(&sql).await.unwrap().collect().await.unwrap();
+        out.iter()
+            .flat_map(|b| {
+                let f = b.column(0).as_string::<i32>();
+                (0..b.num_rows())
+                    .map(|i| f.is_valid(i).then(|| f.value(i).to_string()))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    });
+    assert_eq!(sql_families.len(), roots.len());
+    for i in 0..roots.len() {
+        let rust =
+            Family::classify(roots[i], &code_col[i], type_col[i]).map(|f| f.name().to_string());
+        assert_eq!(
+            rust, sql_families[i],
+            "code {} target {:?}",
+            code_col[i], type_col[i]
+        );
+    }
+}
