@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo bench -p casus-events --bench events_vs_peers -- [--sizes 0.5,1,2] [--threads 2]
-//!     [--data-dir DIR] [--peers duckdb,polars|none] [--generate-only]
+//!     [--runs 3] [--data-dir DIR] [--peers duckdb,polars|none] [--generate-only]
 //! ```
 //!
 //! For each size (GB) a GDELT 1.0 file is generated from the project's own fixture (once; kept in
@@ -11,7 +11,8 @@
 //! `bench/events_peers.py` (`pip install duckdb polars`). All three write the same dyad-day
 //! indicator table as CSV, which is compared row by row. Each child runs under GNU time
 //! (`/usr/bin/time`), which gives the same measures for all: wall time, CPU time (user + system)
-//! and peak resident memory. Prints those, rows/s and the casus/peer ratios.
+//! and peak resident memory. Each engine runs `--runs` times (default 3) and the run with the
+//! median wall time is reported. Prints those, rows/s and the casus/peer ratios.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -84,8 +85,26 @@ struct Cost {
     peak_kb: u64,
 }
 
-/// Run a child under `/usr/bin/time` (when present) and return its key=value output and cost.
+/// Run a child `runs` times and return the run with the median wall time. Before each run the
+/// file system is synced, so that writing back the previous run's output is not charged to it.
 fn run(
+    runs: usize,
+    program: &Path,
+    args: &[&std::ffi::OsStr],
+    stats: &Path,
+) -> Option<(BTreeMap<String, String>, Cost)> {
+    let mut all = Vec::new();
+    for _ in 0..runs.max(1) {
+        let _ = Command::new("sync").status();
+        all.push(run_once(program, args, stats)?);
+    }
+    all.sort_by(|a, b| a.1.wall.total_cmp(&b.1.wall));
+    let mid = all.len() / 2;
+    Some(all.swap_remove(mid))
+}
+
+/// Run a child under `/usr/bin/time` (when present) and return its key=value output and cost.
+fn run_once(
     program: &Path,
     args: &[&std::ffi::OsStr],
     stats: &Path,
@@ -210,6 +229,9 @@ fn main() {
         .split(',')
         .filter_map(|s| s.parse().ok())
         .collect();
+    let runs: usize = arg(&args, "--runs")
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
     let peers: Vec<String> = arg(&args, "--peers")
         .unwrap_or_else(|| "duckdb,polars".into())
         .split(',')
@@ -223,7 +245,7 @@ fn main() {
     )
     .expect("write sql");
     println!(
-        "casus-events benchmark: {threads} threads, data in {}",
+        "casus-events benchmark: {threads} threads, median of {runs} runs, data in {}",
         data_dir.display()
     );
     let mut summary = Vec::new();
@@ -269,6 +291,7 @@ fn main() {
         let stats = work.join("time.txt");
         let threads_s = threads.to_string();
         let Some((kv, cost)) = run(
+            runs,
             &exe,
             &[
                 "--casus-run".as_ref(),
@@ -314,7 +337,7 @@ fn main() {
                 "--threads".as_ref(),
                 threads_s.as_ref(),
             ];
-            let Some((_, cost)) = run(Path::new("python3"), &peer_args, &stats) else {
+            let Some((_, cost)) = run(runs, Path::new("python3"), &peer_args, &stats) else {
                 println!("{peer}: failed (is `pip install duckdb polars` done?)");
                 continue;
             };

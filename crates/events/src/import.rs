@@ -255,8 +255,9 @@ impl Worker<'_> {
             let Some(largest) = (self.sink.months.keys().chain(self.buffered.keys()))
                 .copied()
                 .max_by_key(|m| self.month_bytes(*m))
+                .filter(|m| self.month_bytes(*m) > 0)
             else {
-                break;
+                break; // only dyad-day sums left, and they leave with their month's events
             };
             self.flush(largest)?;
         }
