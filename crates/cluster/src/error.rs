@@ -7,9 +7,7 @@ use std::time::Duration;
 
 use ballista_core::error::BallistaError;
 use casus_events::EventsError;
-use casus_events::datafusion::arrow::error::ArrowError;
 use casus_events::datafusion::error::DataFusionError;
-use casus_events::datafusion::parquet::errors::ParquetError;
 
 /// Result alias for this crate.
 pub type Result<T, E = ClusterError> = std::result::Result<T, E>;
@@ -91,30 +89,6 @@ pub enum ClusterError {
     /// The indicator query could not be built or the event table registered (casus-events).
     #[error(transparent)]
     Events(#[from] EventsError),
-    /// The output file has neither a `.csv` nor a `.parquet` extension.
-    #[error("cannot tell the output format of {path}: use a .csv or .parquet extension")]
-    OutputExtension { path: PathBuf },
-    /// Writing the output file failed.
-    #[error("cannot write {path}")]
-    Write {
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
-    /// Encoding the CSV output failed.
-    #[error("cannot write CSV to {path}")]
-    Csv {
-        path: PathBuf,
-        #[source]
-        source: ArrowError,
-    },
-    /// Encoding the Parquet output failed.
-    #[error("cannot write Parquet to {path}")]
-    Parquet {
-        path: PathBuf,
-        #[source]
-        source: ParquetError,
-    },
 }
 
 impl ClusterError {
@@ -126,18 +100,14 @@ impl ClusterError {
             ClusterError::Url { .. }
             | ClusterError::Unreachable { .. }
             | ClusterError::Bind { .. }
-            | ClusterError::NotRegistered { .. }
-            | ClusterError::OutputExtension { .. } => true,
+            | ClusterError::NotRegistered { .. } => true,
             ClusterError::Runtime { .. }
             | ClusterError::WorkDir { .. }
             | ClusterError::Start { .. }
             | ClusterError::Stopped { .. }
             | ClusterError::Join { .. }
             | ClusterError::Query { .. }
-            | ClusterError::Events(_)
-            | ClusterError::Write { .. }
-            | ClusterError::Csv { .. }
-            | ClusterError::Parquet { .. } => false,
+            | ClusterError::Events(_) => false,
         }
     }
 }

@@ -2,20 +2,18 @@
 //! ([`casus_events::indicators_sql`]) over the same table registration
 //! ([`casus_events::register_events`]), so the rows and their order match the embedded run.
 
-use std::fs::{self, File};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use ballista::prelude::SessionContextExt;
 use casus_events::datafusion::arrow::array::RecordBatch;
-use casus_events::datafusion::arrow::csv::WriterBuilder;
 use casus_events::datafusion::dataframe::DataFrame;
-use casus_events::datafusion::parquet::arrow::ArrowWriter;
 use casus_events::datafusion::prelude::SessionContext;
-use casus_events::{EVENTS_TABLE, IndicatorQuery, indicators_sql, register_events};
-use futures::StreamExt;
+use casus_events::{
+    EVENTS_TABLE, EventsError, IndicatorQuery, check_output_path, indicators_sql, register_events,
+    write_dataframe,
+};
 
 use crate::error::{ClusterError, Result};
 
@@ -123,111 +121,31 @@ pub fn indicators_on_cluster(
     })
 }
 
-/// Output file kind, chosen by extension (as in casus-events).
-enum OutKind {
-    Csv,
-    Parquet,
-}
-
 /// Compute indicators on the cluster at `url` and write them to `out` — CSV with a header for
-/// `.csv`, Parquet for `.parquet` — in the same format and order as
-/// [`casus_events::write_indicators`]. The file appears only when complete. Returns the number
-/// of rows.
+/// `.csv`, Parquet for `.parquet` — through [`casus_events::write_dataframe`], as
+/// [`casus_events::write_indicators`] does: the same file, byte for byte. The file appears only
+/// when complete. Returns the number of rows.
 pub fn write_indicators_on_cluster(
     url: &str,
     events_dir: &Path,
     query: &IndicatorQuery,
     out: &Path,
 ) -> Result<u64> {
-    let kind = match out.extension().and_then(|e| e.to_str()) {
-        Some(e) if e.eq_ignore_ascii_case("csv") => OutKind::Csv,
-        Some(e) if e.eq_ignore_ascii_case("parquet") => OutKind::Parquet,
-        _ => {
-            return Err(ClusterError::OutputExtension {
-                path: out.to_path_buf(),
-            });
-        }
-    };
+    check_output_path(out)?;
     check_url(url)?;
     check_reachable(url, CONNECT_TIMEOUT)?;
-    let tmp = out.with_file_name(format!(
-        ".{}.casus-tmp-{}",
-        out.file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-        std::process::id()
-    ));
-    let result = client_runtime()?.block_on(write_to(url, events_dir, query, kind, &tmp, out));
-    match result {
-        Ok(rows) => {
-            fs::rename(&tmp, out).map_err(|source| ClusterError::Write {
-                path: out.to_path_buf(),
-                source,
-            })?;
-            Ok(rows)
-        }
-        Err(e) => {
-            let _ = fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
-}
-
-async fn write_to(
-    url: &str,
-    events_dir: &Path,
-    query: &IndicatorQuery,
-    kind: OutKind,
-    tmp: &Path,
-    out: &Path,
-) -> Result<u64> {
-    let run_err = |source| ClusterError::Query {
-        context: "running the indicator query",
-        url: url.to_string(),
-        source,
-    };
-    let df = plan(url, events_dir, query).await?;
-    let schema = Arc::new(df.schema().as_arrow().clone());
-    let mut stream = df.execute_stream().await.map_err(run_err)?;
-    let file = File::create(tmp).map_err(|source| ClusterError::Write {
-        path: out.to_path_buf(),
-        source,
-    })?;
-    let mut rows = 0u64;
-    match kind {
-        OutKind::Csv => {
-            let mut w = WriterBuilder::new()
-                .with_header(true)
-                .build(std::io::BufWriter::new(file));
-            while let Some(batch) = stream.next().await {
-                let batch = batch.map_err(run_err)?;
-                rows += batch.num_rows() as u64;
-                w.write(&batch).map_err(|source| ClusterError::Csv {
-                    path: out.to_path_buf(),
-                    source,
-                })?;
-            }
-            w.into_inner()
-                .into_inner()
-                .map_err(|e| ClusterError::Write {
-                    path: out.to_path_buf(),
-                    source: e.into_error(),
-                })?;
-        }
-        OutKind::Parquet => {
-            let parquet_err = |source| ClusterError::Parquet {
-                path: out.to_path_buf(),
-                source,
-            };
-            let mut w = ArrowWriter::try_new(file, schema, None).map_err(parquet_err)?;
-            while let Some(batch) = stream.next().await {
-                let batch = batch.map_err(run_err)?;
-                rows += batch.num_rows() as u64;
-                w.write(&batch).map_err(parquet_err)?;
-            }
-            w.close().map_err(parquet_err)?;
-        }
-    }
-    Ok(rows)
+    client_runtime()?.block_on(async {
+        let df = plan(url, events_dir, query).await?;
+        write_dataframe(df, out).await.map_err(|e| match e {
+            // A failure while the query runs is the cluster's: say which one.
+            EventsError::Query { context, source } => ClusterError::Query {
+                context,
+                url: url.to_string(),
+                source: *source,
+            },
+            other => other.into(),
+        })
+    })
 }
 
 #[cfg(test)]

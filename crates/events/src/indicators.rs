@@ -13,6 +13,7 @@ use std::sync::{Arc, LazyLock};
 
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::DataType;
+use datafusion::dataframe::DataFrame;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::ListingOptions;
 use datafusion::parquet::arrow::ArrowWriter;
@@ -596,81 +597,58 @@ enum OutKind {
     Parquet,
 }
 
+/// Check that `out` names a `.csv` or `.parquet` file, the formats [`write_dataframe`] writes.
+pub fn check_output_path(out: &Path) -> Result<()> {
+    out_kind(out).map(|_| ())
+}
+
+fn out_kind(out: &Path) -> Result<OutKind> {
+    match out.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("csv") => Ok(OutKind::Csv),
+        Some(e) if e.eq_ignore_ascii_case("parquet") => Ok(OutKind::Parquet),
+        _ => Err(EventsError::OutputExtension {
+            path: out.to_path_buf(),
+        }),
+    }
+}
+
 /// Compute indicators and write them to `out` — CSV for `.csv`, Parquet for `.parquet` —
 /// streaming the result. The file appears only when complete. Returns the number of rows.
 pub fn write_indicators(events_dir: &Path, query: &IndicatorQuery, out: &Path) -> Result<u64> {
-    let kind = match out.extension().and_then(|e| e.to_str()) {
-        Some(e) if e.eq_ignore_ascii_case("csv") => OutKind::Csv,
-        Some(e) if e.eq_ignore_ascii_case("parquet") => OutKind::Parquet,
-        _ => {
-            return Err(EventsError::OutputExtension {
-                path: out.to_path_buf(),
-            });
-        }
-    };
+    check_output_path(out)?;
     query.validate()?;
     let threads = default_threads();
-    let tmp = out.with_file_name(format!(
-        ".{}.casus-tmp-{}",
-        out.file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-        std::process::id()
-    ));
-    let write_err = |source| EventsError::Write {
-        path: out.to_path_buf(),
-        source,
-    };
-    let result = runtime(threads)?.block_on(async {
+    runtime(threads)?.block_on(async {
         let ctx = context(threads);
         let sql = register_indicator_source(&ctx, events_dir, query).await?;
         let df = ctx
             .sql(&sql)
             .await
             .map_err(|e| EventsError::query("planning the indicator query", e))?;
-        let schema = Arc::new(df.schema().as_arrow().clone());
-        let mut stream = df
-            .execute_stream()
-            .await
-            .map_err(|e| EventsError::query("running the indicator query", e))?;
-        let file = File::create(&tmp).map_err(write_err)?;
-        let mut rows = 0u64;
-        match kind {
-            OutKind::Csv => {
-                let mut w = datafusion::arrow::csv::WriterBuilder::new()
-                    .with_header(true)
-                    .build(std::io::BufWriter::new(file));
-                while let Some(batch) = stream.next().await {
-                    let batch =
-                        batch.map_err(|e| EventsError::query("running the indicator query", e))?;
-                    rows += batch.num_rows() as u64;
-                    w.write(&batch).map_err(|source| EventsError::Arrow {
-                        context: "writing indicator CSV",
-                        source,
-                    })?;
-                }
-                let inner = w.into_inner();
-                inner.into_inner().map_err(|e| write_err(e.into_error()))?;
-            }
-            OutKind::Parquet => {
-                let parquet_err = |source| EventsError::Parquet {
-                    path: out.to_path_buf(),
-                    source,
-                };
-                let mut w = ArrowWriter::try_new(file, schema, None).map_err(parquet_err)?;
-                while let Some(batch) = stream.next().await {
-                    let batch =
-                        batch.map_err(|e| EventsError::query("running the indicator query", e))?;
-                    rows += batch.num_rows() as u64;
-                    w.write(&batch).map_err(parquet_err)?;
-                }
-                w.close().map_err(parquet_err)?;
-            }
-        }
-        Ok(rows)
-    });
-    match result {
+        write_dataframe(df, out).await
+    })
+}
+
+/// Run `df` and write its rows to `out` — CSV with a header for `.csv`, Parquet for `.parquet` —
+/// streaming them as they come. The file appears only when complete: rows go to a temporary
+/// file beside it, renamed at the end and removed on error. Returns the number of rows.
+///
+/// The embedded run and a Ballista cluster's (casus-cluster) both write through this, so their
+/// files are the same byte for byte.
+pub async fn write_dataframe(df: DataFrame, out: &Path) -> Result<u64> {
+    let kind = out_kind(out)?;
+    let tmp = out.with_file_name(format!(
+        ".{}.casus-tmp-{}",
+        out.file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        std::process::id()
+    ));
+    match stream_to(df, kind, &tmp, out).await {
         Ok(rows) => {
-            fs::rename(&tmp, out).map_err(write_err)?;
+            fs::rename(&tmp, out).map_err(|source| EventsError::Write {
+                path: out.to_path_buf(),
+                source,
+            })?;
             Ok(rows)
         }
         Err(e) => {
@@ -678,6 +656,49 @@ pub fn write_indicators(events_dir: &Path, query: &IndicatorQuery, out: &Path) -
             Err(e)
         }
     }
+}
+
+async fn stream_to(df: DataFrame, kind: OutKind, tmp: &Path, out: &Path) -> Result<u64> {
+    let write_err = |source| EventsError::Write {
+        path: out.to_path_buf(),
+        source,
+    };
+    let run_err = |e| EventsError::query("running the indicator query", e);
+    let schema = Arc::new(df.schema().as_arrow().clone());
+    let mut stream = df.execute_stream().await.map_err(run_err)?;
+    let file = File::create(tmp).map_err(write_err)?;
+    let mut rows = 0u64;
+    match kind {
+        OutKind::Csv => {
+            let mut w = datafusion::arrow::csv::WriterBuilder::new()
+                .with_header(true)
+                .build(std::io::BufWriter::new(file));
+            while let Some(batch) = stream.next().await {
+                let batch = batch.map_err(run_err)?;
+                rows += batch.num_rows() as u64;
+                w.write(&batch).map_err(|source| EventsError::Arrow {
+                    context: "writing indicator CSV",
+                    source,
+                })?;
+            }
+            let inner = w.into_inner();
+            inner.into_inner().map_err(|e| write_err(e.into_error()))?;
+        }
+        OutKind::Parquet => {
+            let parquet_err = |source| EventsError::Parquet {
+                path: out.to_path_buf(),
+                source,
+            };
+            let mut w = ArrowWriter::try_new(file, schema, None).map_err(parquet_err)?;
+            while let Some(batch) = stream.next().await {
+                let batch = batch.map_err(run_err)?;
+                rows += batch.num_rows() as u64;
+                w.write(&batch).map_err(parquet_err)?;
+            }
+            w.close().map_err(parquet_err)?;
+        }
+    }
+    Ok(rows)
 }
 
 #[cfg(test)]

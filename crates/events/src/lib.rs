@@ -56,8 +56,9 @@ pub use import::{
     FileReport, ImportOptions, ImportReport, ParquetCompression, Progress, ProgressFn, import,
 };
 pub use indicators::{
-    DYAD_DAYS_TABLE, EVENTS_TABLE, Family, IndicatorQuery, dyad_days_sql, family_case_sql,
-    indicators, indicators_sql, register_events, register_indicator_source, write_indicators,
+    DYAD_DAYS_TABLE, EVENTS_TABLE, Family, IndicatorQuery, check_output_path, dyad_days_sql,
+    family_case_sql, indicators, indicators_sql, register_events, register_indicator_source,
+    write_dataframe, write_indicators,
 };
 pub use parse::{BadRow, BadRowKind, BadRows};
 pub use rollup::dyad_day_schema;
