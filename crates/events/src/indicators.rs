@@ -574,8 +574,12 @@ fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
-/// Compute indicators over an imported event directory and return them as record batches.
-pub fn indicators(events_dir: &Path, query: &IndicatorQuery) -> Result<Vec<RecordBatch>> {
+/// Plan the indicators of `query` over `events_dir` on a local context and hand the DataFrame
+/// to `then`, inside a runtime with one worker per core.
+fn with_indicator_frame<T, F>(events_dir: &Path, query: &IndicatorQuery, then: F) -> Result<T>
+where
+    F: AsyncFnOnce(DataFrame) -> Result<T>,
+{
     query.validate()?;
     let threads = default_threads();
     runtime(threads)?.block_on(async {
@@ -585,6 +589,13 @@ pub fn indicators(events_dir: &Path, query: &IndicatorQuery) -> Result<Vec<Recor
             .sql(&sql)
             .await
             .map_err(|e| EventsError::query("planning the indicator query", e))?;
+        then(df).await
+    })
+}
+
+/// Compute indicators over an imported event directory and return them as record batches.
+pub fn indicators(events_dir: &Path, query: &IndicatorQuery) -> Result<Vec<RecordBatch>> {
+    with_indicator_frame(events_dir, query, async |df: DataFrame| {
         df.collect()
             .await
             .map_err(|e| EventsError::query("running the indicator query", e))
@@ -616,15 +627,7 @@ fn out_kind(out: &Path) -> Result<OutKind> {
 /// streaming the result. The file appears only when complete. Returns the number of rows.
 pub fn write_indicators(events_dir: &Path, query: &IndicatorQuery, out: &Path) -> Result<u64> {
     check_output_path(out)?;
-    query.validate()?;
-    let threads = default_threads();
-    runtime(threads)?.block_on(async {
-        let ctx = context(threads);
-        let sql = register_indicator_source(&ctx, events_dir, query).await?;
-        let df = ctx
-            .sql(&sql)
-            .await
-            .map_err(|e| EventsError::query("planning the indicator query", e))?;
+    with_indicator_frame(events_dir, query, async |df: DataFrame| {
         write_dataframe(df, out).await
     })
 }
