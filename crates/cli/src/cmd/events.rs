@@ -145,6 +145,7 @@ pub(crate) fn classify(e: EventsError) -> anyhow::Error {
         | EventsError::NoInputs
         | EventsError::InvalidQuery { .. }
         | EventsError::OutputExtension { .. }
+        | EventsError::NotAnEventDir { .. }
         | EventsError::UnknownFormat { .. } => BadInput(e.to_string()).into(),
         e => anyhow::Error::new(e),
     }

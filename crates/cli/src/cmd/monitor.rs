@@ -112,6 +112,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     opts.evidence.min_recent_events = args.min_events;
     let report = monitor(&args.events, &model, situation.as_ref(), &opts).map_err(|e| match e {
         MonitorError::InvalidOption { .. } => BadInput(e.to_string()).into(),
+        MonitorError::Indicators { source } => super::events::classify(source),
         e => anyhow::Error::new(e),
     })?;
     if let Some(p) = &args.out {

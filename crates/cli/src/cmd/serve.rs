@@ -116,9 +116,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     #[cfg(feature = "events")]
     let state = match (args.events, args.monitor_from, args.monitor_to) {
         (Some(events), Some(from), Some(to)) => {
-            if !events.is_dir() {
+            if !events.join("events").is_dir() {
                 return Err(crate::output::BadInput(format!(
-                    "--events {}: not a directory",
+                    "--events {}: not an imported event directory (it has no events/ folder): \
+                     create one with `casus events import`",
                     events.display()
                 ))
                 .into());

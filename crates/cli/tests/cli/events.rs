@@ -117,6 +117,47 @@ fn missing_inputs_exit_2() {
     );
 }
 
+#[test]
+fn a_directory_that_is_not_an_import_exits_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let out = tmp.path().join("i.csv");
+    let r = casus_fails!(
+        2,
+        "events",
+        "indicators",
+        "--events",
+        dir,
+        "--out",
+        out.to_str().unwrap()
+    );
+    assert!(
+        r.stderr.contains("not an imported event directory"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists());
+    let r = casus_fails!(
+        2,
+        "monitor",
+        "--events",
+        dir,
+        "--patron",
+        "RUS",
+        "--target",
+        "UKR",
+        "--from",
+        "2014-03-01",
+        "--to",
+        "2014-03-31"
+    );
+    assert!(
+        r.stderr.contains("not an imported event directory"),
+        "{}",
+        r.stderr
+    );
+}
+
 /// A local port that nothing listens on (bound once to learn a free one, then released).
 fn closed_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
