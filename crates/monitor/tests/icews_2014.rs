@@ -9,6 +9,10 @@
 //! 2. with the analyst's monitoring baseline `data/situations/ukraine-2014-01-monitor.toml`
 //!    merged in (structural factors coded as of 2014-01-01, event-driven factors left to the
 //!    events): how an analyst actually uses the monitor.
+//!
+//! A third run reads the other sample in the folder, `mmkb_icews_2005-2015_*.txt` (a sparser draw
+//! from eleven years, about 2,600 events in January–April 2014): its 2013 events give January a
+//! full ninety-day baseline, which the 2014 files cannot.
 
 use std::path::{Path, PathBuf};
 
@@ -18,6 +22,11 @@ use casus_monitor::{Dyad, MonitorOptions, MonitorReport, daily_series, monitor};
 use chrono::NaiveDate;
 
 fn inputs() -> Vec<PathBuf> {
+    inputs_starting("mmkb_icews_2014_")
+}
+
+/// The `mmkb_icews_*.txt` files of `../shared/data/icews` whose names start with `prefix`.
+fn inputs_starting(prefix: &str) -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/icews");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .into_iter()
@@ -27,7 +36,7 @@ fn inputs() -> Vec<PathBuf> {
         .filter(|p| {
             p.file_name()
                 .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("mmkb_icews_2014_") && n.ends_with(".txt"))
+                .is_some_and(|n| n.starts_with(prefix) && n.ends_with(".txt"))
         })
         .collect();
     files.sort();
@@ -220,6 +229,49 @@ fn rus_ukr_2014_with_the_analysts_january_baseline() {
     // So the series cannot show the Crimea crisis from Russia's side; what it shows is the
     // Maidan's violence, in January as in February. Read a pass as "the evidence moves the risk
     // the right way on the days it exists", not as detection; do not add a margin here.
+    assert!(
+        f.crisis > f.january,
+        "late Feb–March mean {:.4} should exceed the January mean {:.4}",
+        f.crisis,
+        f.january
+    );
+}
+
+#[test]
+fn rus_ukr_2014_on_the_2005_2015_sample_with_a_full_baseline() {
+    let files = inputs_starting("mmkb_icews_2005-2015_");
+    if files.is_empty() {
+        eprintln!(
+            "skipped: no ../shared/data/icews/mmkb_icews_2005-2015_*.txt beside the repository"
+        );
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let events = tmp.path().join("events");
+    let rows = import_icews(&files, &events);
+    let opts = MonitorOptions::new("RUS", "UKR", day(1, 1), day(4, 30));
+    let r = monitor(&events, &builtin_model(), None, &opts).unwrap();
+    assert_eq!(r.series.len(), 120);
+    assert!(
+        r.coverage_start
+            .is_some_and(|d| d < day(1, 1) - chrono::Days::new(90)),
+        "the 2005–2015 sample covers 2013: {:?}",
+        r.coverage_start
+    );
+    let f = figures(&r);
+    print_evidence(&r);
+    println!(
+        "ICEWS 2005–2015 sample, RUS→UKR 2014, no situation ({} files, {rows} events): January \
+         mean {:.4} ({} days with event evidence), 20 Feb–31 Mar mean {:.4} ({} days), max {:.4} \
+         on {}",
+        files.len(),
+        f.january,
+        evidence_days(&r, day(1, 1), day(1, 31)),
+        f.crisis,
+        evidence_days(&r, day(2, 20), day(3, 31)),
+        f.max,
+        f.max_date,
+    );
     assert!(
         f.crisis > f.january,
         "late Feb–March mean {:.4} should exceed the January mean {:.4}",
