@@ -88,14 +88,40 @@ pub enum EventsError {
         /// The underlying error.
         source: Box<datafusion::error::DataFusionError>,
     },
-    /// A directory given as imported events is not one (no `events/` inside).
+    /// A directory given as imported events is neither one import (with `events/` inside) nor a
+    /// folder of imports.
     #[error(
-        "{path} is not an imported event directory (it has no events/ folder): \
-         create one with `casus events import`"
+        "{path} is not an imported event directory (it has no events/ folder, nor subfolders \
+         that have one): create one with `casus events import`"
     )]
     NotAnEventDir {
         /// The directory given.
         path: PathBuf,
+    },
+    /// The same input file was given twice to one import.
+    #[error("{path} is given twice: its events would count twice")]
+    InputTwice {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Two imports in a folder of imports hold the same input file, whose events would count
+    /// twice.
+    #[error("{file} is imported twice, in {first} and in {second}: remove one of the two folders")]
+    ImportedTwice {
+        /// The input file's name.
+        file: String,
+        /// The first import holding it.
+        first: PathBuf,
+        /// The second.
+        second: PathBuf,
+    },
+    /// An import's record of its inputs (`import.json`) cannot be read.
+    #[error("{path}: not a casus import record ({reason})")]
+    BadImportRecord {
+        /// The record.
+        path: PathBuf,
+        /// Why it cannot be read.
+        reason: String,
     },
     /// A worker thread panicked.
     #[error("a worker thread panicked during {stage}")]

@@ -23,6 +23,7 @@ use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties}
 use datafusion::parquet::schema::types::ColumnPath;
 use serde::Serialize;
 
+use crate::collection::IMPORT_RECORD;
 use crate::error::{EventsError, Result};
 use crate::format::Format;
 use crate::indicators::{DYAD_DAYS_SUBDIR, EVENTS_SUBDIR};
@@ -381,6 +382,15 @@ pub fn import(
     if inputs.is_empty() {
         return Err(EventsError::NoInputs);
     }
+    let mut seen = std::collections::BTreeSet::new();
+    for p in inputs {
+        // A file given twice would count its events twice.
+        if let Ok(canonical) = p.canonicalize()
+            && !seen.insert(canonical)
+        {
+            return Err(EventsError::InputTwice { path: p.clone() });
+        }
+    }
     let mut bytes_total = 0;
     for p in inputs {
         let meta = fs::metadata(p).map_err(|source| EventsError::Read {
@@ -554,6 +564,35 @@ pub fn import(
         }
     }
 
+    let files: Vec<FileReport> = inputs
+        .iter()
+        .zip(per_file)
+        .map(|(path, (rows_ok, bad))| FileReport {
+            path: path.clone(),
+            rows_ok,
+            bad,
+        })
+        .collect();
+    let report = ImportReport {
+        format,
+        out_dir: out_dir.to_path_buf(),
+        rows_written: months.values().sum(),
+        rows_bad: files.iter().map(|f| f.bad.total).sum(),
+        files,
+        months,
+        parquet_files,
+        bytes_read: bytes_read.load(Ordering::Relaxed),
+        elapsed: started.elapsed(),
+    };
+    // The record of what this import holds, so that a folder of imports can refuse the same
+    // file imported twice (see `collection`).
+    let record = tmp.path.join(IMPORT_RECORD);
+    let json = serde_json::to_string_pretty(&report).map_err(|e| EventsError::Write {
+        path: record.clone(),
+        source: std::io::Error::other(e),
+    })?;
+    fs::write(&record, json).map_err(write_err(&record))?;
+
     // Move the finished directory into place; an old one is removed only after that succeeded.
     if out_dir.exists() {
         let old = parent.join(format!(".{name}.casus-old-{}", unique_suffix()));
@@ -568,25 +607,5 @@ pub fn import(
     }
     let mut tmp = tmp;
     tmp.armed = false;
-
-    let files: Vec<FileReport> = inputs
-        .iter()
-        .zip(per_file)
-        .map(|(path, (rows_ok, bad))| FileReport {
-            path: path.clone(),
-            rows_ok,
-            bad,
-        })
-        .collect();
-    Ok(ImportReport {
-        format,
-        out_dir: out_dir.to_path_buf(),
-        rows_written: months.values().sum(),
-        rows_bad: files.iter().map(|f| f.bad.total).sum(),
-        files,
-        months,
-        parquet_files,
-        bytes_read: bytes_read.load(Ordering::Relaxed),
-        elapsed: started.elapsed(),
-    })
+    Ok(report)
 }

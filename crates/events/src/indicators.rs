@@ -15,12 +15,15 @@ use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::dataframe::DataFrame;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
-use datafusion::datasource::listing::ListingOptions;
+use datafusion::datasource::listing::{
+    ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
+};
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use futures::StreamExt;
 use serde::Serialize;
 
+use crate::collection::import_roots;
 use crate::error::{EventsError, Result};
 use crate::rollup::dyad_day_schema;
 use crate::schema::event_schema;
@@ -494,51 +497,68 @@ GROUP BY date, source_country, target_country, family
     ))
 }
 
-/// The directory URL of one table of an imported event directory (`events` or `dyad_days`).
-fn table_url(events_dir: &Path, sub: &str) -> Result<Option<String>> {
-    let dir = events_dir.join(sub);
-    if !dir.is_dir() {
-        return Ok(None);
+/// The directory URLs of one table (`events` or `dyad_days`) in each import `dir` stands for
+/// (one import or a folder of them); `None` when an import lacks the table.
+fn table_urls(dir: &Path, sub: &str) -> Result<Option<Vec<ListingTableUrl>>> {
+    let mut urls = Vec::new();
+    for root in import_roots(dir)? {
+        let table = root.join(sub);
+        if !table.is_dir() {
+            return Ok(None);
+        }
+        let mut path = table
+            .canonicalize()
+            .map_err(|source| EventsError::Read {
+                path: table.clone(),
+                source,
+            })?
+            .to_string_lossy()
+            .into_owned();
+        if !path.ends_with('/') {
+            path.push('/');
+        }
+        urls.push(
+            ListingTableUrl::parse(&path)
+                .map_err(|e| EventsError::query("registering an event table", e))?,
+        );
     }
-    let mut url = dir
-        .canonicalize()
-        .map_err(|source| EventsError::Read {
-            path: dir.clone(),
-            source,
-        })?
-        .to_string_lossy()
-        .into_owned();
-    if !url.ends_with('/') {
-        url.push('/');
-    }
-    Ok(Some(url))
+    Ok(Some(urls))
 }
 
-async fn register_table(
+/// Register the Parquet under `urls` (each with `month=YYYY-MM` partitions) as table `name`.
+fn register_table(
     ctx: &SessionContext,
     name: &str,
-    url: String,
+    urls: Vec<ListingTableUrl>,
     schema: datafusion::arrow::datatypes::SchemaRef,
 ) -> Result<()> {
+    let err = |e| EventsError::query("registering an event table", e);
     let options = ListingOptions::new(Arc::new(ParquetFormat::default()))
         .with_file_extension(".parquet")
         .with_table_partition_cols(vec![("month".to_string(), DataType::Utf8)]);
-    ctx.register_listing_table(name, url, options, Some(schema), None)
-        .await
-        .map_err(|e| EventsError::query("registering an event table", e))
+    let config = ListingTableConfig::new_with_multi_paths(urls)
+        .with_listing_options(options)
+        .with_schema(schema);
+    let table = ListingTable::try_new(config)
+        .map_err(err)?
+        .with_cache(ctx.runtime_env().cache_manager.get_file_statistic_cache());
+    ctx.register_table(name, Arc::new(table)).map_err(err)?;
+    Ok(())
 }
 
-/// Register the events of an imported directory (`events_dir/events/`) as table `name` on a
-/// DataFusion (or Ballista) context, with the `month` partition column.
+/// Register the events of an imported directory as table `name` on a DataFusion (or Ballista)
+/// context, with the `month` partition column. `events_dir` is one import (`events_dir/events/`)
+/// or a folder of imports, read as one table.
 pub async fn register_events(ctx: &SessionContext, name: &str, events_dir: &Path) -> Result<()> {
-    let url = table_url(events_dir, EVENTS_SUBDIR)?.ok_or_else(|| EventsError::NotAnEventDir {
-        path: events_dir.to_path_buf(),
-    })?;
-    register_table(ctx, name, url, event_schema()).await
+    let urls =
+        table_urls(events_dir, EVENTS_SUBDIR)?.ok_or_else(|| EventsError::NotAnEventDir {
+            path: events_dir.to_path_buf(),
+        })?;
+    register_table(ctx, name, urls, event_schema())
 }
 
 /// Register what the indicators of `query` will be read from: the dyad-day rollup as
-/// [`DYAD_DAYS_TABLE`] when the import wrote one and the query does not ask for the events,
+/// [`DYAD_DAYS_TABLE`] when every import has one and the query does not ask for the events,
 /// else the events as [`EVENTS_TABLE`]. Returns the SQL to run.
 pub async fn register_indicator_source(
     ctx: &SessionContext,
@@ -546,9 +566,9 @@ pub async fn register_indicator_source(
     query: &IndicatorQuery,
 ) -> Result<String> {
     register_events(ctx, EVENTS_TABLE, events_dir).await?;
-    match table_url(events_dir, DYAD_DAYS_SUBDIR)? {
-        Some(url) if !query.from_events => {
-            register_table(ctx, DYAD_DAYS_TABLE, url, dyad_day_schema()).await?;
+    match table_urls(events_dir, DYAD_DAYS_SUBDIR)? {
+        Some(urls) if !query.from_events => {
+            register_table(ctx, DYAD_DAYS_TABLE, urls, dyad_day_schema())?;
             dyad_days_sql(query)
         }
         _ => indicators_sql(query),

@@ -13,7 +13,8 @@
 //! - [`indicators`] and [`write_indicators`] with an [`IndicatorQuery`]: counts, mentions and
 //!   Goldstein sums per date, source country, target country and [`Family`], by
 //!   [`dyad_days_sql`] over the rollup or [`indicators_sql`] over the events (the query a
-//!   Ballista cluster runs); [`register_indicator_source`] picks one.
+//!   Ballista cluster runs); [`register_indicator_source`] picks one. Every function taking an
+//!   event directory accepts one import or a folder of imports ([`check_event_dir`]).
 //! - [`family_signal`] and [`suggest_factors`]: how surprising a recent window's count is under
 //!   a negative binomial fitted to the trailing baseline (for sparse and dense data alike), and
 //!   the mapping to factor values (`protest_scale`, `military_signals`, ...), for the monitor.
@@ -37,6 +38,7 @@
 //! ```
 
 pub mod codebook;
+mod collection;
 mod error;
 mod evidence;
 mod format;
@@ -48,6 +50,7 @@ mod parse;
 mod rollup;
 mod schema;
 
+pub use collection::check_event_dir;
 pub use error::{EventsError, Result};
 pub use evidence::{EvidenceParams, FactorEvidence, FamilySignal, family_signal, suggest_factors};
 pub use format::Format;

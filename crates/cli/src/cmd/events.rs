@@ -146,6 +146,9 @@ pub(crate) fn classify(e: EventsError) -> anyhow::Error {
         | EventsError::InvalidQuery { .. }
         | EventsError::OutputExtension { .. }
         | EventsError::NotAnEventDir { .. }
+        | EventsError::ImportedTwice { .. }
+        | EventsError::InputTwice { .. }
+        | EventsError::BadImportRecord { .. }
         | EventsError::UnknownFormat { .. } => BadInput(e.to_string()).into(),
         e => anyhow::Error::new(e),
     }

@@ -116,14 +116,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     #[cfg(feature = "events")]
     let state = match (args.events, args.monitor_from, args.monitor_to) {
         (Some(events), Some(from), Some(to)) => {
-            if !events.join("events").is_dir() {
-                return Err(crate::output::BadInput(format!(
-                    "--events {}: not an imported event directory (it has no events/ folder): \
-                     create one with `casus events import`",
-                    events.display()
-                ))
-                .into());
-            }
+            casus_events::check_event_dir(&events)
+                .map_err(|e| crate::output::BadInput(format!("--events: {e}")))?;
             state.with_monitor(Arc::new(EventMonitor {
                 events,
                 from,

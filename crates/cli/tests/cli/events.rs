@@ -85,6 +85,24 @@ fn monitor_json_has_a_daily_series() {
     assert_eq!(series[0]["date"], "2014-03-01");
 }
 
+/// `casus monitor` of Russia → Ukraine over March 2014 on `events`, which must exit 2.
+fn monitor_march_exits_2(events: &str) -> crate::macros::Run {
+    casus_fails!(
+        2,
+        "monitor",
+        "--events",
+        events,
+        "--patron",
+        "RUS",
+        "--target",
+        "UKR",
+        "--from",
+        "2014-03-01",
+        "--to",
+        "2014-03-31"
+    )
+}
+
 #[test]
 fn missing_inputs_exit_2() {
     let tmp = tempfile::tempdir().unwrap();
@@ -101,20 +119,7 @@ fn missing_inputs_exit_2() {
         out.to_str().unwrap()
     );
     let nowhere = tmp.path().join("no-such-dir");
-    casus_fails!(
-        2,
-        "monitor",
-        "--events",
-        nowhere.to_str().unwrap(),
-        "--patron",
-        "RUS",
-        "--target",
-        "UKR",
-        "--from",
-        "2014-03-01",
-        "--to",
-        "2014-03-31"
-    );
+    monitor_march_exits_2(nowhere.to_str().unwrap());
 }
 
 #[test]
@@ -137,25 +142,45 @@ fn a_directory_that_is_not_an_import_exits_2() {
         r.stderr
     );
     assert!(!out.exists());
-    let r = casus_fails!(
-        2,
-        "monitor",
-        "--events",
-        dir,
-        "--patron",
-        "RUS",
-        "--target",
-        "UKR",
-        "--from",
-        "2014-03-01",
-        "--to",
-        "2014-03-31"
-    );
+    let r = monitor_march_exits_2(dir);
     assert!(
         r.stderr.contains("not an imported event directory"),
         "{}",
         r.stderr
     );
+}
+
+#[test]
+fn a_folder_of_daily_imports_is_read_as_one_and_a_file_twice_exits_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = tmp.path().join("daily");
+    let day = |name: &str, file: &str| {
+        let out = folder.join(name);
+        casus_ok!(
+            "events",
+            "import",
+            "--format",
+            "gdelt1",
+            file,
+            "--out",
+            out.to_str().unwrap()
+        );
+    };
+    day("2014-a", FIXTURE);
+    day("2014-b", "crates/events/tests/fixtures/gdelt1_bad.tsv");
+    let out = tmp.path().join("i.csv");
+    let r = casus_ok!(
+        "events",
+        "indicators",
+        "--events",
+        folder.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap()
+    );
+    assert!(r.stdout.contains("indicator rows"), "{}", r.stdout);
+    day("2014-c", FIXTURE);
+    let r = monitor_march_exits_2(folder.to_str().unwrap());
+    assert!(r.stderr.contains("imported twice"), "{}", r.stderr);
 }
 
 /// A local port that nothing listens on (bound once to learn a free one, then released).

@@ -109,10 +109,13 @@ fn progress_is_reported_up_to_the_total() {
 #[test]
 fn several_files_and_a_tiny_memory_budget_still_write_everything() {
     let dir = tempfile::tempdir().unwrap();
+    // A second copy of the sample (the same path twice is refused).
+    let copy = dir.path().join("copy.tsv");
+    std::fs::copy(fixture("gdelt1_sample.tsv"), &copy).unwrap();
     let inputs = vec![
         fixture("gdelt1_sample.tsv"),
         fixture("gdelt1_bad.tsv"),
-        fixture("gdelt1_sample.tsv"),
+        copy,
     ];
     let r = import(
         Format::Gdelt1,
@@ -135,4 +138,19 @@ fn several_files_and_a_tiny_memory_budget_still_write_everything() {
         .map(|b| b.num_rows())
         .sum();
     assert_eq!(rows, 403);
+}
+
+#[test]
+fn the_same_file_twice_in_one_import_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture("gdelt1_sample.tsv");
+    let err = import(
+        Format::Gdelt1,
+        &[f.clone(), f],
+        &dir.path().join("events"),
+        &ImportOptions::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, EventsError::InputTwice { .. }), "{err}");
+    assert!(!dir.path().join("events").exists());
 }

@@ -247,3 +247,47 @@ fn classify_agrees_with_the_sql_case() {
         );
     }
 }
+
+/// A folder of imports reads as one import of all their files, and a file imported twice is
+/// refused rather than counted twice.
+#[test]
+fn a_folder_of_imports_reads_as_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let files = [fixture("gdelt1_sample.tsv"), fixture("gdelt1_bad.tsv")];
+    let options = ImportOptions::default().threads(2).chunk_bytes(4096);
+    let together = tmp.path().join("together");
+    import(Format::Gdelt1, &files, &together, &options).unwrap();
+    let folder = tmp.path().join("daily");
+    for (i, f) in files.iter().enumerate() {
+        let one = folder.join(format!("part-{i}"));
+        import(Format::Gdelt1, std::slice::from_ref(f), &one, &options).unwrap();
+    }
+    for q in [
+        IndicatorQuery::default(),
+        IndicatorQuery::default().from_events(true),
+        IndicatorQuery::default()
+            .sources(&["RUS"])
+            .targets(&["UKR"]),
+    ] {
+        let a = tmp.path().join("a.csv");
+        let b = tmp.path().join("b.csv");
+        write_indicators(&together, &q, &a).unwrap();
+        write_indicators(&folder, &q, &b).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&a).unwrap(),
+            std::fs::read_to_string(&b).unwrap(),
+            "{q:?}"
+        );
+    }
+    // The sample again, in a third folder: refused, naming the file.
+    import(
+        Format::Gdelt1,
+        &files[..1],
+        &folder.join("part-2"),
+        &options,
+    )
+    .unwrap();
+    let err = indicators(&folder, &IndicatorQuery::default()).unwrap_err();
+    assert!(matches!(err, EventsError::ImportedTwice { .. }), "{err}");
+    assert!(err.to_string().contains("gdelt1_sample.tsv"), "{err}");
+}

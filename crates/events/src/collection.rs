@@ -1,0 +1,154 @@
+//! Reading several imports as one: an event directory is either one import (it holds `events/`)
+//! or a folder of imports (each subfolder holds `events/`), so that new files are added by
+//! importing them into a new subfolder, never by rewriting what is there.
+//!
+//! Each import is written atomically (see [`crate::import`]), and a folder of imports is only
+//! read, so adding a day's file can neither lose nor half-write anything. The one mistake it
+//! allows, importing the same file twice, would count its events twice; every import records
+//! its inputs in `import.json`, and reading refuses a folder where two imports hold a file of
+//! the same name with the same row counts.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{EventsError, Result};
+use crate::indicators::EVENTS_SUBDIR;
+
+/// Name of the record each import leaves of its inputs (the [`crate::ImportReport`] as JSON).
+pub(crate) const IMPORT_RECORD: &str = "import.json";
+
+/// Check that `dir` is one import or a folder of imports with no file imported twice; returns
+/// how many imports it holds.
+pub fn check_event_dir(dir: &Path) -> Result<usize> {
+    import_roots(dir).map(|r| r.len())
+}
+
+/// The import folders that `dir` stands for: itself when it is one import, else its subfolders
+/// that are imports, in name order.
+pub(crate) fn import_roots(dir: &Path) -> Result<Vec<PathBuf>> {
+    if dir.join(EVENTS_SUBDIR).is_dir() {
+        return Ok(vec![dir.to_path_buf()]);
+    }
+    let not_one = || EventsError::NotAnEventDir {
+        path: dir.to_path_buf(),
+    };
+    let entries = fs::read_dir(dir).map_err(|_| not_one())?;
+    let mut roots: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join(EVENTS_SUBDIR).is_dir())
+        .collect();
+    if roots.is_empty() {
+        return Err(not_one());
+    }
+    roots.sort();
+    check_no_file_twice(&roots)?;
+    Ok(roots)
+}
+
+#[derive(Deserialize)]
+struct Record {
+    files: Vec<RecordFile>,
+}
+
+#[derive(Deserialize)]
+struct RecordFile {
+    path: PathBuf,
+    rows_ok: u64,
+    bad: RecordBad,
+}
+
+#[derive(Deserialize)]
+struct RecordBad {
+    total: u64,
+}
+
+/// Refuse imports that hold the same input file (the same name, rows and bad rows). Imports
+/// without a record (written by hand, or by an older casus) are not checked.
+fn check_no_file_twice(roots: &[PathBuf]) -> Result<()> {
+    let mut seen: BTreeMap<(String, u64, u64), &Path> = BTreeMap::new();
+    for root in roots {
+        let Ok(text) = fs::read_to_string(root.join(IMPORT_RECORD)) else {
+            continue;
+        };
+        let record: Record =
+            serde_json::from_str(&text).map_err(|e| EventsError::BadImportRecord {
+                path: root.join(IMPORT_RECORD),
+                reason: e.to_string(),
+            })?;
+        for f in record.files {
+            let name = f
+                .path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            if let Some(first) = seen.insert((name.clone(), f.rows_ok, f.bad.total), root)
+                && first != root.as_path()
+            {
+                return Err(EventsError::ImportedTwice {
+                    file: name,
+                    first: first.to_path_buf(),
+                    second: root.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn import_dir(root: &Path, name: &str, record: Option<&str>) -> PathBuf {
+        let d = root.join(name);
+        fs::create_dir_all(d.join(EVENTS_SUBDIR)).unwrap();
+        if let Some(r) = record {
+            fs::write(d.join(IMPORT_RECORD), r).unwrap();
+        }
+        d
+    }
+
+    const A: &str =
+        r#"{"files":[{"path":"/x/20140301.export.CSV","rows_ok":10,"bad":{"total":0}}]}"#;
+    const B: &str =
+        r#"{"files":[{"path":"/y/20140302.export.CSV","rows_ok":10,"bad":{"total":0}}]}"#;
+
+    #[test]
+    fn one_import_or_a_folder_of_them() {
+        let tmp = tempfile::tempdir().unwrap();
+        let one = import_dir(tmp.path(), "one", Some(A));
+        assert_eq!(import_roots(&one).unwrap(), vec![one.clone()]);
+        let two = import_dir(tmp.path(), "two", Some(B));
+        fs::create_dir(tmp.path().join("not-an-import")).unwrap();
+        assert_eq!(import_roots(tmp.path()).unwrap(), vec![one, two]);
+        let empty = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            import_roots(empty.path()),
+            Err(EventsError::NotAnEventDir { .. })
+        ));
+        assert!(matches!(
+            import_roots(&empty.path().join("missing")),
+            Err(EventsError::NotAnEventDir { .. })
+        ));
+    }
+
+    #[test]
+    fn the_same_file_twice_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        import_dir(tmp.path(), "a", Some(A));
+        // The same name from another folder, with the same rows: the same file.
+        let again = A.replace("/x/", "/elsewhere/");
+        import_dir(tmp.path(), "b", Some(&again));
+        let err = import_roots(tmp.path()).unwrap_err();
+        assert!(err.to_string().contains("20140301.export.CSV"), "{err}");
+        // A record that is not JSON names its file.
+        let bad = tempfile::tempdir().unwrap();
+        import_dir(bad.path(), "a", Some("{"));
+        import_dir(bad.path(), "b", None);
+        let err = import_roots(bad.path()).unwrap_err();
+        assert!(err.to_string().contains(IMPORT_RECORD), "{err}");
+    }
+}
