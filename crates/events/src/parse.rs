@@ -203,21 +203,47 @@ fn tab_bits(word: u64) -> u64 {
     !(((x & LOW7).wrapping_add(LOW7)) | x) & !LOW7
 }
 
-/// Split a line at tabs into `out`; returns the number of fields (which may exceed
-/// `MAX_FIELDS`, in which case only the first `MAX_FIELDS` are stored).
+/// A line split at tabs: where each field starts, so that only the fields a layout reads are
+/// ever sliced (a `&str` slice checks that both ends fall on character boundaries, and GDELT
+/// rows have 58 fields of which the import reads nine).
+struct Fields<'a> {
+    line: &'a str,
+    /// `starts[i]` is where field `i` begins; field `i` ends one byte before `starts[i + 1]`.
+    starts: [u32; MAX_FIELDS + 1],
+    /// Fields found (may exceed `MAX_FIELDS`; only the first `MAX_FIELDS` can be read).
+    count: usize,
+}
+
+impl<'a> Fields<'a> {
+    /// Field `i`, or "" past the last stored one.
+    #[inline]
+    fn get(&self, i: usize) -> &'a str {
+        if i >= self.count.min(MAX_FIELDS) {
+            return "";
+        }
+        let start = self.starts[i] as usize;
+        let end = self.starts[i + 1] as usize - 1;
+        self.line.get(start..end).unwrap_or("")
+    }
+}
+
+/// Split a line at tabs.
 ///
 /// GDELT rows are short fields, many empty; finding tabs eight bytes at a time (SWAR) is several
 /// times faster here than a search call per field.
-fn split_tabs<'a>(line: &'a str, out: &mut [&'a str; MAX_FIELDS]) -> usize {
+fn split_tabs(line: &str) -> Fields<'_> {
     let bytes = line.as_bytes();
-    let mut n = 0;
-    let mut start = 0;
-    let mut tab_at = |i: usize, n: &mut usize, start: &mut usize| {
-        if *n < MAX_FIELDS {
-            out[*n] = &line[*start..i];
+    let mut f = Fields {
+        line,
+        starts: [0; MAX_FIELDS + 1],
+        count: 0,
+    };
+    // Lines are cut from chunks of a few MiB, so offsets fit in u32.
+    let tab_at = |i: usize, f: &mut Fields<'_>| {
+        f.count += 1;
+        if f.count <= MAX_FIELDS {
+            f.starts[f.count] = (i + 1) as u32;
         }
-        *n += 1;
-        *start = i + 1;
     };
     let words = bytes.chunks_exact(8);
     let tail = words.remainder();
@@ -225,20 +251,22 @@ fn split_tabs<'a>(line: &'a str, out: &mut [&'a str; MAX_FIELDS]) -> usize {
         let mut bits = tab_bits(u64::from_le_bytes(word.try_into().expect("8 bytes")));
         while bits != 0 {
             let i = w * 8 + (bits.trailing_zeros() / 8) as usize;
-            tab_at(i, &mut n, &mut start);
+            tab_at(i, &mut f);
             bits &= bits - 1;
         }
     }
     let base = bytes.len() - tail.len();
     for (j, &b) in tail.iter().enumerate() {
         if b == b'\t' {
-            tab_at(base + j, &mut n, &mut start);
+            tab_at(base + j, &mut f);
         }
     }
-    if n < MAX_FIELDS {
-        out[n] = &line[start..];
+    // The last field ends at the end of the line (one past it, as if a tab followed).
+    f.count += 1;
+    if f.count <= MAX_FIELDS {
+        f.starts[f.count] = (bytes.len() + 1) as u32;
     }
-    n + 1
+    f
 }
 
 /// A CAMEO actor type field: three capital letters, else nothing.
@@ -274,51 +302,51 @@ fn icews_code(code: &str) -> Option<&'static str> {
 
 type RowResult<'a> = Result<(EventRow<'a>, i32), BadRowKind>;
 
-fn gdelt_row<'a>(f: &[&'a str; MAX_FIELDS], action_geo: usize) -> RowResult<'a> {
-    let (date, month) = parse_date(f[1].as_bytes()).ok_or(BadRowKind::BadDate)?;
-    let event_code = f[26];
+fn gdelt_row<'a>(f: &Fields<'a>, action_geo: usize) -> RowResult<'a> {
+    let (date, month) = parse_date(f.get(1).as_bytes()).ok_or(BadRowKind::BadDate)?;
+    let event_code = f.get(26);
     let root = event_root(event_code).ok_or(BadRowKind::BadField { field: "EventCode" })?;
     let quad = quad_class_of_root(root as u8).unwrap_or(0) as i8;
-    let goldstein = if f[30].is_empty() {
+    let goldstein = if f.get(30).is_empty() {
         cameo_event(event_code).map(|e| e.goldstein)
     } else {
-        f[30].parse::<f32>().ok().filter(|g| g.is_finite())
+        f.get(30).parse::<f32>().ok().filter(|g| g.is_finite())
     }
     .ok_or(BadRowKind::BadField {
         field: "GoldsteinScale",
     })?;
-    let mentions = if f[31].is_empty() {
+    let mentions = if f.get(31).is_empty() {
         1
     } else {
-        f[31].parse::<i32>().map_err(|_| BadRowKind::BadField {
+        f.get(31).parse::<i32>().map_err(|_| BadRowKind::BadField {
             field: "NumMentions",
         })?
     };
     Ok((
         EventRow {
             date,
-            source_country: cameo_country_bytes_to_iso3(f[7].as_bytes()),
-            source_type: type_code(f[12]),
-            target_country: cameo_country_bytes_to_iso3(f[17].as_bytes()),
-            target_type: type_code(f[22]),
+            source_country: cameo_country_bytes_to_iso3(f.get(7).as_bytes()),
+            source_type: type_code(f.get(12)),
+            target_country: cameo_country_bytes_to_iso3(f.get(17).as_bytes()),
+            target_type: type_code(f.get(22)),
             event_code,
             root,
             quad,
             goldstein,
             mentions,
-            location_country: fips_bytes_to_iso3(f[action_geo].as_bytes()),
+            location_country: fips_bytes_to_iso3(f.get(action_geo).as_bytes()),
         },
         month,
     ))
 }
 
-fn icews_raw_row<'a>(f: &[&'a str; MAX_FIELDS]) -> RowResult<'a> {
-    let (date, month) = parse_date(f[1].trim().as_bytes()).ok_or(BadRowKind::BadDate)?;
-    let code = icews_code(f[6]).ok_or(BadRowKind::BadField {
+fn icews_raw_row<'a>(f: &Fields<'a>) -> RowResult<'a> {
+    let (date, month) = parse_date(f.get(1).trim().as_bytes()).ok_or(BadRowKind::BadDate)?;
+    let code = icews_code(f.get(6)).ok_or(BadRowKind::BadField {
         field: "CAMEO Code",
     })?;
     let ev = cameo_event(code).expect("icews_code returns codebook codes");
-    let goldstein = match f[7].trim() {
+    let goldstein = match f.get(7).trim() {
         "" => ev.goldstein,
         s => s
             .parse::<f32>()
@@ -326,34 +354,34 @@ fn icews_raw_row<'a>(f: &[&'a str; MAX_FIELDS]) -> RowResult<'a> {
             .filter(|g| g.is_finite())
             .ok_or(BadRowKind::BadField { field: "Intensity" })?,
     };
-    let source = parse_actor(f[2]);
-    let target = parse_actor(f[8]);
+    let source = parse_actor(f.get(2));
+    let target = parse_actor(f.get(8));
     Ok((
         EventRow {
             date,
-            source_country: country_name_to_iso3(f[4]).or(source.country),
-            source_type: actor_type_from_sectors(f[3]).or(source.actor_type),
-            target_country: country_name_to_iso3(f[10]).or(target.country),
-            target_type: actor_type_from_sectors(f[9]).or(target.actor_type),
+            source_country: country_name_to_iso3(f.get(4)).or(source.country),
+            source_type: actor_type_from_sectors(f.get(3)).or(source.actor_type),
+            target_country: country_name_to_iso3(f.get(10)).or(target.country),
+            target_type: actor_type_from_sectors(f.get(9)).or(target.actor_type),
             event_code: code,
             root: ev.root as i8,
             quad: ev.quad_class as i8,
             goldstein,
             mentions: 1,
-            location_country: country_name_to_iso3(f[17]),
+            location_country: country_name_to_iso3(f.get(17)),
         },
         month,
     ))
 }
 
-fn icews_quad_row<'a>(f: &[&'a str; MAX_FIELDS]) -> RowResult<'a> {
-    let (date, month) = parse_date(f[3].trim().as_bytes()).ok_or(BadRowKind::BadDate)?;
-    let code = codebook::cameo_code_for_name(f[1]).ok_or(BadRowKind::BadField {
+fn icews_quad_row<'a>(f: &Fields<'a>) -> RowResult<'a> {
+    let (date, month) = parse_date(f.get(3).trim().as_bytes()).ok_or(BadRowKind::BadDate)?;
+    let code = codebook::cameo_code_for_name(f.get(1)).ok_or(BadRowKind::BadField {
         field: "event text",
     })?;
     let ev = cameo_event(code).expect("names map to codebook codes");
-    let source = parse_actor(f[0]);
-    let target = parse_actor(f[2]);
+    let source = parse_actor(f.get(0));
+    let target = parse_actor(f.get(2));
     Ok((
         EventRow {
             date,
@@ -372,10 +400,10 @@ fn icews_quad_row<'a>(f: &[&'a str; MAX_FIELDS]) -> RowResult<'a> {
     ))
 }
 
-fn is_header(format: Format, f: &[&str; MAX_FIELDS]) -> bool {
+fn is_header(format: Format, f: &Fields<'_>) -> bool {
     match format {
-        Format::Gdelt1 | Format::Gdelt2 => !f[0].bytes().all(|b| b.is_ascii_digit()),
-        Format::IcewsRaw => f[0] == "Event ID",
+        Format::Gdelt1 | Format::Gdelt2 => !f.get(0).bytes().all(|b| b.is_ascii_digit()),
+        Format::IcewsRaw => f.get(0) == "Event ID",
         Format::IcewsQuad => false,
     }
 }
@@ -396,7 +424,6 @@ pub(crate) fn parse_chunk(
     let data = chunk.data();
     let text = std::str::from_utf8(data).ok();
     let ends_with_newline = data.last() == Some(&b'\n');
-    let mut fields: [&str; MAX_FIELDS] = [""; MAX_FIELDS];
     let mut line_no = chunk.first_line;
     let mut start = 0;
     while start < data.len() {
@@ -428,7 +455,8 @@ pub(crate) fn parse_chunk(
             out.bad.record(this_line, kind, max_reported);
             continue;
         };
-        let n = split_tabs(line, &mut fields);
+        let fields = split_tabs(line);
+        let n = fields.count;
         if this_line == 1 && is_header(format, &fields) {
             continue;
         }
@@ -509,19 +537,27 @@ mod tests {
 
     #[test]
     fn split_counts_fields() {
-        let mut f = [""; MAX_FIELDS];
-        assert_eq!(split_tabs("a\tb\t\tc", &mut f), 4);
-        assert_eq!(&f[..4], &["a", "b", "", "c"]);
+        let f = split_tabs("a\tb\t\tc");
+        assert_eq!(f.count, 4);
+        assert_eq!(
+            (0..4).map(|i| f.get(i)).collect::<Vec<_>>(),
+            ["a", "b", "", "c"]
+        );
+        assert_eq!(f.get(4), "");
         let long = vec!["x"; 70].join("\t");
-        assert_eq!(split_tabs(&long, &mut f), 70);
+        let f = split_tabs(&long);
+        assert_eq!(f.count, 70);
+        assert_eq!(f.get(MAX_FIELDS - 1), "x");
+        assert_eq!(f.get(MAX_FIELDS), "");
         for len in 0..40 {
             let line: String = (0..len)
                 .map(|i| if i % 3 == 1 { '\t' } else { 'é' })
                 .collect();
             let expected: Vec<&str> = line.split('\t').collect();
-            let mut f = [""; MAX_FIELDS];
-            assert_eq!(split_tabs(&line, &mut f), expected.len());
-            assert_eq!(&f[..expected.len()], &expected[..]);
+            let f = split_tabs(&line);
+            assert_eq!(f.count, expected.len());
+            let got: Vec<&str> = (0..expected.len()).map(|i| f.get(i)).collect();
+            assert_eq!(got, expected);
         }
     }
 
