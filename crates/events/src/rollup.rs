@@ -127,6 +127,8 @@ struct Contribution {
 #[derive(Debug, Default)]
 pub(crate) struct Pending {
     rows: Vec<Contribution>,
+    /// The radix sort's second buffer, kept between chunks.
+    spare: Vec<Contribution>,
 }
 
 impl Pending {
@@ -165,8 +167,8 @@ const ENTRY_BYTES: usize = std::mem::size_of::<(Key, Sums)>();
 impl DyadDays {
     /// Add a chunk's contributions and empty `pending`.
     pub fn absorb(&mut self, pending: &mut Pending) {
+        radix_sort(&mut pending.rows, &mut pending.spare);
         let rows = &mut pending.rows;
-        rows.sort_unstable_by_key(|c| c.key);
         let mut i = 0;
         while i < rows.len() {
             let day = Key(rows[i].key).date();
@@ -200,6 +202,52 @@ impl DyadDays {
             return Ok(None);
         }
         to_batch(rows).map(Some)
+    }
+}
+
+/// Bits of a key that vary: 18 of date, 15 + 15 of countries, 4 of family.
+const KEY_BITS: u32 = 52;
+/// Bits sorted per pass: 2,048 counters stay in the core's first-level cache.
+const DIGIT_BITS: u32 = 11;
+
+/// Sort by key, least significant digit first (stable, so each pass keeps the order of the
+/// last). A comparison sort of a chunk's contributions cost more than the rest of the rollup;
+/// this is five linear passes, and fewer when a digit is the same for every key (a real GDELT
+/// file's chunk holds one or two dates, so the date's digits are skipped).
+fn radix_sort(rows: &mut Vec<Contribution>, spare: &mut Vec<Contribution>) {
+    let mut shift = 0;
+    while shift < KEY_BITS {
+        let digit = |c: &Contribution| ((c.key >> shift) & ((1 << DIGIT_BITS) - 1)) as usize;
+        let mut counts = [0usize; 1 << DIGIT_BITS];
+        for c in rows.iter() {
+            counts[digit(c)] += 1;
+        }
+        if counts.iter().any(|&n| n == rows.len()) {
+            shift += DIGIT_BITS;
+            continue; // every key has this digit: nothing to reorder
+        }
+        let mut next = 0;
+        for n in counts.iter_mut() {
+            let here = *n;
+            *n = next;
+            next += here;
+        }
+        // Every slot is overwritten below: only grow (which fills the new part), never refill.
+        spare.resize(
+            rows.len(),
+            Contribution {
+                key: 0,
+                mentions: 0,
+                tenths: 0,
+            },
+        );
+        for c in rows.iter() {
+            let d = digit(c);
+            spare[counts[d]] = *c;
+            counts[d] += 1;
+        }
+        std::mem::swap(rows, spare);
+        shift += DIGIT_BITS;
     }
 }
 
@@ -347,6 +395,32 @@ mod tests {
         }
         assert!(v.len() > 150);
         v
+    }
+
+    #[test]
+    fn radix_sort_sorts() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut rows: Vec<Contribution> = (0..5000)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                Contribution {
+                    // Few distinct high bits, as dates in a chunk: some passes are skipped.
+                    key: (x & ((1 << 40) - 1)) | (1 << 45),
+                    mentions: i,
+                    tenths: 0,
+                }
+            })
+            .collect();
+        let mut expected = rows.clone();
+        expected.sort_by_key(|c| c.key); // stable, as the radix sort is
+        radix_sort(&mut rows, &mut Vec::new());
+        let keys = |v: &[Contribution]| v.iter().map(|c| (c.key, c.mentions)).collect::<Vec<_>>();
+        assert_eq!(keys(&rows), keys(&expected));
+        let mut empty = Vec::new();
+        radix_sort(&mut empty, &mut Vec::new());
+        assert!(empty.is_empty());
     }
 
     #[test]
