@@ -222,7 +222,7 @@ fn radix_sort(rows: &mut Vec<Contribution>, spare: &mut Vec<Contribution>) {
         for c in rows.iter() {
             counts[digit(c)] += 1;
         }
-        if counts.iter().any(|&n| n == rows.len()) {
+        if counts.contains(&rows.len()) {
             shift += DIGIT_BITS;
             continue; // every key has this digit: nothing to reorder
         }
