@@ -132,6 +132,23 @@ fn cluster_indicators_equal_the_embedded_run_row_for_row() {
             }
         }
 
+        // A folder of imports (one file each) is read as one table on the cluster too.
+        let folder = dir.path().join("daily");
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/tests/fixtures");
+        for (i, name) in ["gdelt1_sample.tsv", "gdelt1_bad.tsv"].iter().enumerate() {
+            import(
+                Format::Gdelt1,
+                &[fixtures.join(name)],
+                &folder.join(format!("part-{i}")),
+                &ImportOptions::default().threads(2),
+            )
+            .unwrap();
+        }
+        let embedded = table(&indicators(&folder, &queries[0]).unwrap());
+        let on_cluster =
+            table(&indicators_on_cluster(&scheduler.url(), &folder, &queries[0]).unwrap());
+        assert_eq!(on_cluster, embedded, "a folder of imports");
+
         // The written CSV is byte for byte the embedded one.
         let (ours, theirs) = (
             dir.path().join("cluster.csv"),
