@@ -192,54 +192,40 @@ fn closed_port() -> u16 {
         .port()
 }
 
-#[test]
-fn a_malformed_cluster_url_exits_2() {
+/// `casus events indicators --cluster URL` on a scratch directory, which must exit 2 with one
+/// line and write nothing; returns that line.
+fn indicators_on_cluster_exits_2(url: &str) -> String {
     let tmp = tempfile::tempdir().unwrap();
-    let events = tmp.path().to_str().unwrap();
     let out = tmp.path().join("i.csv");
-    for url in ["http://127.0.0.1:50050", "df://127.0.0.1", "df://host:port"] {
-        let r = casus_fails!(
-            2,
-            "events",
-            "indicators",
-            "--events",
-            events,
-            "--out",
-            out.to_str().unwrap(),
-            "--cluster",
-            url
-        );
-        assert!(r.stderr.contains("bad cluster URL"), "{url}: {}", r.stderr);
-        assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
-    }
-    assert!(!out.exists());
-}
-
-#[test]
-fn an_unreachable_scheduler_exits_2() {
-    let tmp = tempfile::tempdir().unwrap();
-    let events = tmp.path().to_str().unwrap();
-    let out = tmp.path().join("i.csv");
-    let port = closed_port();
-    let url = format!("df://127.0.0.1:{port}");
     let r = casus_fails!(
         2,
         "events",
         "indicators",
         "--events",
-        events,
+        tmp.path().to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
         "--cluster",
-        &url
-    );
-    assert!(
-        r.stderr.contains("cannot reach a scheduler"),
-        "{}",
-        r.stderr
+        url
     );
     assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
     assert!(!out.exists());
+    r.stderr
+}
+
+#[test]
+fn a_malformed_cluster_url_exits_2() {
+    for url in ["http://127.0.0.1:50050", "df://127.0.0.1", "df://host:port"] {
+        let stderr = indicators_on_cluster_exits_2(url);
+        assert!(stderr.contains("bad cluster URL"), "{url}: {stderr}");
+    }
+}
+
+#[test]
+fn an_unreachable_scheduler_exits_2() {
+    let port = closed_port();
+    let stderr = indicators_on_cluster_exits_2(&format!("df://127.0.0.1:{port}"));
+    assert!(stderr.contains("cannot reach a scheduler"), "{stderr}");
 
     // An executor pointed at it gives up after --wait seconds.
     let scheduler = format!("127.0.0.1:{port}");
