@@ -226,11 +226,7 @@ pub fn render(r: &Report) -> String {
                 esc(&m.description),
                 percent(x.probability),
                 percent(m.probability_if),
-                if m.expect == casus_explain::moves::Expect::Raises {
-                    "raises"
-                } else {
-                    "lowers"
-                },
+                crate::sentences::expected_word(m),
                 if m.agrees_with_theory {
                     ""
                 } else {

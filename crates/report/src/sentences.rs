@@ -118,6 +118,15 @@ pub(crate) fn analogue_rows(
 }
 
 /// What differs most between the situation and an analogue: "factor: here / there; ...".
+/// "raises" or "lowers": the direction the theory expects of a move.
+pub(crate) fn expected_word(m: &casus_explain::scenarios::MoveEffect) -> &'static str {
+    if m.expect == casus_explain::moves::Expect::Raises {
+        "raises"
+    } else {
+        "lowers"
+    }
+}
+
 pub(crate) fn differences(a: &casus_explain::analogues::Analogue) -> String {
     a.differences
         .iter()

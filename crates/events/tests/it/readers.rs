@@ -1,4 +1,4 @@
-use casus_events::{BadRowKind, EventsError, Format, ImportOptions, import};
+use casus_events::{BadRowKind, EventsError, Format, ImportOptions, ImportReport, import};
 
 use crate::common::{fixture, gzip, import_one};
 
@@ -20,6 +20,16 @@ fn gdelt1_sample_reads_every_row_in_both_layouts() {
     assert_eq!(r.months.values().sum::<u64>(), 200);
 }
 
+/// Line and reason of the first file's reported bad rows.
+fn bad_lines(r: &ImportReport) -> Vec<(u64, BadRowKind)> {
+    r.files[0]
+        .bad
+        .first
+        .iter()
+        .map(|b| (b.line, b.kind))
+        .collect()
+}
+
 #[test]
 fn gdelt1_bad_rows_are_skipped_counted_and_located() {
     let dir = tempfile::tempdir().unwrap();
@@ -27,7 +37,7 @@ fn gdelt1_bad_rows_are_skipped_counted_and_located() {
     let bad = &r.files[0].bad;
     assert_eq!(r.rows_written, 3);
     assert_eq!(bad.total, 5);
-    let got: Vec<(u64, BadRowKind)> = bad.first.iter().map(|b| (b.line, b.kind)).collect();
+    let got = bad_lines(&r);
     assert_eq!(
         got,
         vec![
@@ -105,12 +115,7 @@ fn icews_raw_skips_header_and_bad_rows() {
         20,
     );
     assert_eq!(r.rows_written, 8);
-    let lines: Vec<_> = r.files[0]
-        .bad
-        .first
-        .iter()
-        .map(|b| (b.line, b.kind))
-        .collect();
+    let lines = bad_lines(&r);
     assert_eq!(
         lines,
         vec![
@@ -136,12 +141,7 @@ fn icews_quadruples_map_text_and_actors() {
         20,
     );
     assert_eq!(r.rows_written, 9);
-    let lines: Vec<_> = r.files[0]
-        .bad
-        .first
-        .iter()
-        .map(|b| (b.line, b.kind))
-        .collect();
+    let lines = bad_lines(&r);
     assert_eq!(
         lines,
         vec![
