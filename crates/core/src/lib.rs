@@ -26,7 +26,7 @@ pub use probability::{
 };
 pub use situation::{
     Case, CountryCode, CountryCodeError, CrisisType, DEFAULT_HORIZON_DAYS, Direction, Evidence,
-    Outcome, Response, Situation, Special,
+    HistoryEntry, LeadTime, Outcome, Response, Situation, Snapshot, SnapshotRef, Special,
 };
 pub use value::{FactorMap, FactorValue, FactorValues, Level, LevelError, RangeError};
 pub use words::{Band, ESTIMATIVE_SCALE, country_name, estimative_band, percent};

@@ -186,10 +186,103 @@ pub enum Special {
     PatronInternal,
 }
 
-/// A historical crisis with coded factors and its outcome.
+/// A further decision point of a crisis: a complete coding of another date.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Snapshot {
+    /// Unique within the crisis ("early", "mid", ...).
+    pub label: String,
+    /// The situation on this snapshot's `as_of`; its id is `CASE@label`.
+    pub situation: Situation,
+    pub why: crate::FactorMap<String>,
+    pub uncertain: Vec<Factor>,
+}
+
+/// One re-coding of a case file, kept so that a reviewer can see what changed and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryEntry {
+    pub date: NaiveDate,
+    pub change: String,
+    pub why: String,
+}
+
+/// Lead-time classes of force snapshots (days from `as_of` to force).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeadTime {
+    /// Force within 7 days: the decision eve.
+    Eve,
+    /// Force 8 to 60 days later.
+    Weeks,
+    /// Force more than 60 days later (or not within the horizon).
+    Months,
+}
+
+impl LeadTime {
+    pub const ALL: [LeadTime; 3] = [LeadTime::Eve, LeadTime::Weeks, LeadTime::Months];
+
+    pub fn of_days(days: i64) -> LeadTime {
+        match days {
+            ..=7 => LeadTime::Eve,
+            8..=60 => LeadTime::Weeks,
+            _ => LeadTime::Months,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LeadTime::Eve => "eve",
+            LeadTime::Weeks => "weeks",
+            LeadTime::Months => "months",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LeadTime::Eve => "decision eve (≤ 7 days)",
+            LeadTime::Weeks => "8–60 days ahead",
+            LeadTime::Months => "over 60 days ahead",
+        }
+    }
+}
+
+/// One decision point of a crisis, borrowed from its case: the main snapshot or a further one.
+#[derive(Debug, Clone, Copy)]
+pub struct SnapshotRef<'a> {
+    pub case: &'a Case,
+    pub label: &'a str,
+    pub situation: &'a Situation,
+    pub why: &'a crate::FactorMap<String>,
+    pub uncertain: &'a [Factor],
+    pub main: bool,
+}
+
+impl SnapshotRef<'_> {
+    /// `CASE@label`.
+    pub fn id(&self) -> String {
+        format!("{}@{}", self.case.id(), self.label)
+    }
+
+    /// Force within this snapshot's horizon (derived from the crisis outcome, never typed).
+    pub fn force(&self) -> bool {
+        self.case
+            .force_within(self.situation.as_of, self.situation.horizon_days)
+    }
+
+    /// Days from this snapshot to force, for a crisis that ended in force.
+    pub fn days_to_force(&self) -> Option<i64> {
+        self.case
+            .outcome
+            .intervention_date
+            .filter(|_| self.case.outcome.force)
+            .map(|d| (d - self.situation.as_of).num_days())
+    }
+}
+
+/// A historical crisis with coded factors and its outcome, at one or more decision points.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Case {
-    /// The situation at the decision point; all factors must be known points.
+    /// The situation at the main decision point (the eve of force, or the peak of a crisis without
+    /// force); all factors must be known points.
     pub situation: Situation,
     pub crisis_start: NaiveDate,
     /// One justification per factor, indexed like [`Factor::ALL`].
@@ -198,11 +291,51 @@ pub struct Case {
     pub sources: Vec<String>,
     pub uncertain: Vec<Factor>,
     pub special: Vec<Special>,
+    /// The main snapshot's label ("eve" or "peak" unless the file says otherwise).
+    pub label: String,
+    /// Further decision points, in file order.
+    pub snapshots: Vec<Snapshot>,
+    /// Re-codings of the file, oldest first.
+    pub history: Vec<HistoryEntry>,
 }
 
 impl Case {
     pub fn id(&self) -> &str {
         &self.situation.id
+    }
+
+    /// Force within `horizon_days` of `as_of`: the outcome of a snapshot on that date.
+    pub fn force_within(&self, as_of: NaiveDate, horizon_days: u32) -> bool {
+        match (self.outcome.force, self.outcome.intervention_date) {
+            (true, Some(d)) => d >= as_of && (d - as_of).num_days() <= i64::from(horizon_days),
+            // Case files always date force; an undated force case (built in code) is force at its
+            // decision point.
+            (true, None) => true,
+            (false, _) => false,
+        }
+    }
+
+    /// Every decision point, the main one first, then the others by date.
+    pub fn all_snapshots(&self) -> Vec<SnapshotRef<'_>> {
+        let mut out = vec![SnapshotRef {
+            case: self,
+            label: &self.label,
+            situation: &self.situation,
+            why: &self.why,
+            uncertain: &self.uncertain,
+            main: true,
+        }];
+        let mut rest: Vec<&Snapshot> = self.snapshots.iter().collect();
+        rest.sort_by_key(|s| s.situation.as_of);
+        out.extend(rest.into_iter().map(|s| SnapshotRef {
+            case: self,
+            label: &s.label,
+            situation: &s.situation,
+            why: &s.why,
+            uncertain: &s.uncertain,
+            main: false,
+        }));
+        out
     }
 
     /// The coded point values. Case files are validated so that every factor is known.

@@ -117,6 +117,26 @@ impl FactorValue {
     pub fn is_unknown(self) -> bool {
         matches!(self, FactorValue::Unknown)
     }
+
+    /// The value moved by `d` (a range moves as a whole), or `None` when it is unknown or the move
+    /// would leave [0, 1]: the "one coding step" of coding sensitivity.
+    pub fn shifted(self, d: f64) -> Option<FactorValue> {
+        let ok = |x: f64| (-1e-9..=1.0 + 1e-9).contains(&x);
+        match self {
+            FactorValue::Known(l) => {
+                let x = l.get() + d;
+                ok(x).then(|| FactorValue::Known(Level::saturating(x)))
+            }
+            FactorValue::Range { low, high } => {
+                let (a, b) = (low.get() + d, high.get() + d);
+                (ok(a) && ok(b)).then(|| FactorValue::Range {
+                    low: Level::saturating(a),
+                    high: Level::saturating(b),
+                })
+            }
+            FactorValue::Unknown => None,
+        }
+    }
 }
 
 impl fmt::Display for FactorValue {

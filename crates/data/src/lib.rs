@@ -24,11 +24,12 @@
 pub mod builtin;
 mod case;
 mod error;
+pub mod evidence;
 mod fields;
 mod record;
 mod situation;
 
-pub use case::{load_case, load_cases_dir, parse_case, parse_cases};
+pub use case::{check_pairs, load_case, load_cases_dir, parse_case, parse_cases};
 pub use error::{DataError, Location};
 pub use fields::MAX_HORIZON_DAYS;
 pub use record::CaseRecord;

@@ -32,7 +32,7 @@ struct SituationFile {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct EvidenceRow {
+pub(crate) struct EvidenceRow {
     factor: Factor,
     date: Date,
     text: NonEmpty,
@@ -74,7 +74,7 @@ pub fn parse_situation(path: &Path, src: &str) -> Result<Situation, DataError> {
     }
     let file: SituationFile =
         toml::from_str(src).map_err(|e| DataError::from_toml(path, src, &e))?;
-    file.into_situation(path)
+    file.into_situation(path, Some(src))
 }
 
 /// Read and validate a situation file.
@@ -94,11 +94,11 @@ pub fn situation_from_json(json: &str) -> Result<Situation, DataError> {
         }),
         message: e.to_string(),
     })?;
-    file.into_situation(Path::new("<request body>"))
+    file.into_situation(Path::new("<request body>"), None)
 }
 
 impl SituationFile {
-    fn into_situation(self, path: &Path) -> Result<Situation, DataError> {
+    fn into_situation(self, path: &Path, src: Option<&str>) -> Result<Situation, DataError> {
         let Some(as_of) = self.as_of else {
             return Err(DataError::Invalid {
                 path: path.to_path_buf(),
@@ -108,6 +108,7 @@ impl SituationFile {
                         .into(),
             });
         };
+        check_evidence(path, src, ("evidence", 0), as_of.0, &self.evidence, false)?;
         Ok(Situation {
             title: self.title.unwrap_or_else(|| self.id.0.clone()),
             id: self.id.0,
@@ -117,16 +118,54 @@ impl SituationFile {
             as_of: as_of.0,
             horizon_days: self.horizon_days.map_or(DEFAULT_HORIZON_DAYS, |h| h.0),
             factors: self.factors,
-            evidence: self
-                .evidence
-                .into_iter()
-                .map(|e| Evidence {
-                    factor: e.factor,
-                    date: e.date.0,
-                    text: e.text.0,
-                    source: e.source.0,
-                })
-                .collect(),
+            evidence: self.evidence.iter().map(EvidenceRow::to_evidence).collect(),
         })
+    }
+}
+
+/// Refuse evidence dated after `as_of` and sources that are aggregators or content farms, pointing
+/// at the offending `[[header]]` table (`first` tables of that name come before these rows) where
+/// the source text is at hand.
+pub(crate) fn check_evidence(
+    path: &Path,
+    src: Option<&str>,
+    (header, first): (&str, usize),
+    as_of: chrono::NaiveDate,
+    rows: &[EvidenceRow],
+    in_case: bool,
+) -> Result<(), DataError> {
+    for (i, e) in rows.iter().enumerate() {
+        let problem = if e.date.0 > as_of {
+            Some(format!(
+                "evidence for `{}` is dated {}, after as_of {as_of}: an assessment may only use \
+                 what was public on its date (move as_of or drop the entry)",
+                e.factor, e.date.0
+            ))
+        } else {
+            crate::evidence::refused_source(&e.source.0, in_case)
+        };
+        if let Some(message) = problem {
+            let offset = src.and_then(|s| crate::evidence::nth_table(s, header, first + i));
+            return Err(match src {
+                Some(s) => DataError::at(path, s, offset, message),
+                None => DataError::Invalid {
+                    path: path.to_path_buf(),
+                    location: None,
+                    message: format!("evidence #{}: {message}", i + 1),
+                },
+            });
+        }
+    }
+    Ok(())
+}
+
+impl EvidenceRow {
+    pub(crate) fn to_evidence(&self) -> Evidence {
+        Evidence {
+            factor: self.factor,
+            date: self.date.0,
+            text: self.text.0.clone(),
+            source: self.source.0.clone(),
+        }
     }
 }

@@ -18,7 +18,7 @@ contagion_risk = { low = 0.5, high = 1.0 }
 
 [[evidence]]
 factor = "invitation"
-date = 2020-08-27
+date = 2020-08-15
 text = "Putin says a reserve police force has been formed at Lukashenko's request"
 source = "https://example.org/news"
 "#;
@@ -163,5 +163,27 @@ fn json_body_in_the_toml_shape() {
             .unwrap_err()
             .to_string()
             .contains("outside [0, 1]")
+    );
+}
+
+#[test]
+fn evidence_dated_after_as_of_is_refused_with_file_and_line() {
+    let src = "id = \"x\"\npatron = \"RUS\"\ntarget = \"BLR\"\ncrisis_type = \"mass_protest\"\nas_of = 2020-08-25\n\n[[evidence]]\nfactor = \"invitation\"\ndate = 2020-08-20\ntext = \"Before.\"\nsource = \"Reuters, 20 August 2020\"\n\n[[evidence]]\nfactor = \"invitation\"\ndate = 2020-08-27\ntext = \"After.\"\nsource = \"Reuters, 27 August 2020\"\n";
+    let e = casus_data::parse_situation(std::path::Path::new("s.toml"), src)
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("s.toml:13:1:"), "{e}");
+    assert!(
+        e.contains("dated 2020-08-27, after as_of 2020-08-25"),
+        "{e}"
+    );
+    // The same from the API's JSON shape, without a line to point at.
+    let json = r#"{"id":"x","patron":"RUS","target":"BLR","crisis_type":"mass_protest","as_of":"2020-08-25","evidence":[{"factor":"invitation","date":"2020-08-27","text":"After.","source":"Reuters"}]}"#;
+    let e = casus_data::situation_from_json(json)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("evidence #1") && e.contains("after as_of"),
+        "{e}"
     );
 }

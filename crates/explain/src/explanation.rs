@@ -74,6 +74,8 @@ pub struct Explanation {
     pub options: Vec<ActorOptions>,
     /// Where the data disagree with the theory (computed from the model).
     pub disagreements: Vec<Disagreement>,
+    /// Each factor one coding step (0.25) down and up, most sensitive first.
+    pub coding_sensitivity: Vec<crate::sensitivity::CodingStep>,
     pub evidence: Vec<SourcedFact>,
 }
 
@@ -114,6 +116,7 @@ pub fn explain<M: RiskModel + ?Sized>(
         signposts: signposts(model, s, p, moves),
         disagreements: disagreements(model, s, p, &opts_by_actor),
         options: opts_by_actor,
+        coding_sensitivity: crate::sensitivity::coding_sensitivity(model, s),
         drivers: assessment.drivers,
         evidence: s
             .evidence

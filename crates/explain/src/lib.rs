@@ -37,6 +37,7 @@ pub mod path;
 pub mod restraints;
 mod risk;
 pub mod scenarios;
+pub mod sensitivity;
 pub mod signposts;
 pub mod text;
 pub mod theory;

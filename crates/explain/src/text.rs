@@ -398,6 +398,8 @@ pub fn render(x: &Explanation) -> String {
         o.push_str(&wrap(&d.text, "  ! ", "    "));
     }
 
+    coding_sensitivity(&mut o, x);
+
     o.push('\n');
     o.push_str(&wrap(
         &format!(
@@ -408,4 +410,37 @@ pub fn render(x: &Explanation) -> String {
         "",
     ));
     o
+}
+
+/// How many factors the note names under coding sensitivity.
+const SENSITIVE_SHOWN: usize = 5;
+
+/// The factors whose one-step recoding moves the answer most.
+fn coding_sensitivity(o: &mut String, x: &Explanation) {
+    o.push_str("\nCODING SENSITIVITY (each factor coded one step, 0.25, lower / higher)\n");
+    let shown: Vec<_> = x
+        .coding_sensitivity
+        .iter()
+        .filter(|c| c.ratio.is_some())
+        .take(SENSITIVE_SHOWN)
+        .collect();
+    for c in &shown {
+        let p = |v: Option<f64>| v.map_or("-".to_string(), percent);
+        o.push_str(&format!(
+            "  {:<22} {:>5} / {:<5}  (x{:.1})\n",
+            c.factor.name(),
+            p(c.step_down),
+            p(c.step_up),
+            c.ratio.unwrap_or(1.0)
+        ));
+    }
+    o.push_str(&wrap(
+        &format!(
+            "From {} as coded. Two careful analysts often code a factor one step apart; the factors \
+             above are the ones to code with most care. `--json` lists all eighteen.",
+            percent(x.probability)
+        ),
+        "  ",
+        "  ",
+    ));
 }

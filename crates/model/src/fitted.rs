@@ -30,6 +30,30 @@ pub struct Marginal {
 /// situation gives the same numbers wherever it is assessed.
 pub const ASSESS_SEED: u64 = 1;
 
+/// The value of every factor in the reference situation for drivers and restraints.
+pub const MIDPOINT: f64 = 0.5;
+
+/// One coding step: two careful analysts often code a factor this far apart.
+pub const CODING_STEP: f64 = 0.25;
+
+/// How much one factor's coding moves the probability: the assessment with the factor one step
+/// down and one step up (`None` where the step would leave [0, 1], or the factor is unknown).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CodingSensitivity {
+    pub factor: Factor,
+    pub probability: f64,
+    pub step_down: Option<f64>,
+    pub step_up: Option<f64>,
+    /// The larger of the two moves as a ratio of probabilities (always >= 1).
+    pub ratio: Option<f64>,
+}
+
+/// `max(a, b) / min(a, b)`, the size of a move whichever way it goes.
+pub fn move_ratio(a: f64, b: f64) -> f64 {
+    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+    if lo <= 0.0 { f64::INFINITY } else { hi / lo }
+}
+
 /// Options for [`FittedModel::assess`].
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct AssessOptions {
@@ -122,10 +146,11 @@ impl FittedModel {
                 beta_mean[k] += d[1 + k] / n;
             }
         }
-        let mut reference = [0.5; NX];
-        for m in &art.marginals {
-            reference[m.factor.index()] = m.mean;
-        }
+        // The midpoint situation (every factor at its middle anchor): a reference a reader can hold
+        // in mind, so that a factor coded above its middle anchor on a factor the theory says raises
+        // the risk reads as a driver, and one below it as a restraint. The case base's average is
+        // no such reference: it moves with the case mix and turned drivers into restraints.
+        let reference = [MIDPOINT; NX];
         FittedModel {
             art,
             alpha_mean,
@@ -234,7 +259,7 @@ impl FittedModel {
     pub fn coefficient_means(&self) -> (f64, [f64; NF]) {
         (self.alpha_mean, self.beta_mean)
     }
-    /// The reference situation for drivers: every factor at its case-base mean.
+    /// The reference situation for drivers: every factor at its middle anchor (0.5).
     pub fn reference(&self) -> [f64; NX] {
         self.reference
     }
@@ -283,7 +308,7 @@ impl FittedModel {
     /// The model is fitted on 365-day outcomes; other horizons are converted per draw with
     /// [`convert_horizon`] (a constant hazard over the crisis). Driver contributions are in
     /// log-odds of the 365-day probability, relative to the reference situation (every factor at
-    /// its case-base mean), by integrated gradients with the posterior-mean coefficients; they add
+    /// its middle anchor, 0.5), by integrated gradients with the posterior-mean coefficients; they add
     /// up to `logit(x) − logit(reference)` and, for uncertain or unknown factors, are averaged over
     /// the sampled values.
     pub fn assess(&self, s: &Situation, opts: &AssessOptions) -> Assessment {
@@ -351,6 +376,41 @@ impl FittedModel {
             model: self.model_id(),
             drivers,
         }
+    }
+
+    /// Coding sensitivity of every factor: the probability with that factor one step (0.25) down
+    /// and one step up, the rest unchanged, with the same seed so that the Monte Carlo error
+    /// cancels. A range moves as a whole; an unknown factor has no step.
+    pub fn coding_sensitivity(
+        &self,
+        s: &Situation,
+        opts: &AssessOptions,
+    ) -> Vec<CodingSensitivity> {
+        let base = self.assess(s, opts).probability;
+        Factor::ALL
+            .iter()
+            .map(|&f| {
+                let step = |d: f64| {
+                    let moved = s.factors.get(f).shifted(d)?;
+                    let mut t = s.clone();
+                    t.factors.set(f, moved);
+                    Some(self.assess(&t, opts).probability)
+                };
+                let (step_down, step_up) = (step(-CODING_STEP), step(CODING_STEP));
+                let ratio = [step_down, step_up]
+                    .into_iter()
+                    .flatten()
+                    .map(|p| move_ratio(base, p))
+                    .reduce(f64::max);
+                CodingSensitivity {
+                    factor: f,
+                    probability: base,
+                    step_down,
+                    step_up,
+                    ratio,
+                }
+            })
+            .collect()
     }
 
     /// The inverse CDF of the case base's distribution of factor number `factor` (an index into

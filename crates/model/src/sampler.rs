@@ -24,6 +24,14 @@ pub struct NutsOptions {
     /// Kept draws per chain.
     pub draws: u64,
     pub max_depth: u64,
+    /// Step-size adaptation's target acceptance rate: higher takes smaller steps, which the
+    /// log-normal coefficients of the hard-sign prior need to avoid divergent transitions.
+    #[serde(default = "default_target_accept")]
+    pub target_accept: f64,
+}
+
+fn default_target_accept() -> f64 {
+    0.8
 }
 
 impl Default for NutsOptions {
@@ -33,6 +41,7 @@ impl Default for NutsOptions {
             tune: 1000,
             draws: 1000,
             max_depth: 10,
+            target_accept: 0.95,
         }
     }
 }
@@ -121,7 +130,7 @@ fn run_chain(
         chain,
         message: e.0,
     };
-    let settings = DiagNutsSettings {
+    let mut settings = DiagNutsSettings {
         num_tune: opts.tune,
         num_draws: opts.draws,
         maxdepth: opts.max_depth,
@@ -129,6 +138,7 @@ fn run_chain(
         seed,
         ..DiagNutsSettings::default()
     };
+    settings.adapt_options.step_size_settings.target_accept = opts.target_accept;
     let mut rng = ChaCha8Rng::seed_from_u64(mix(seed, chain as u64));
     // Start near the mode, jittered per chain so that R-hat can see poor mixing.
     let start: Vec<f64> = init

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 /// The model's id in artifacts and assessments.
 pub const MODEL_ID: &str = "casus-signed-logit";
 /// Bumped whenever the features or priors change meaning.
-pub const MODEL_VERSION: &str = "1";
+pub const MODEL_VERSION: &str = "2";
 
 /// Fewest cases a fit accepts.
 pub const MIN_CASES: usize = 10;
@@ -60,7 +60,7 @@ pub(crate) fn map_start() -> Vec<f64> {
 
 impl ModelSpec {
     fn posterior(&self, p: &Prepared) -> LogPosterior {
-        LogPosterior::new(Design::new(&p.x, &p.y), self.priors)
+        LogPosterior::new(Design::weighted(&p.x, &p.y, &p.w), self.priors)
     }
 
     /// The posterior mode (used for the reference test and to start the chains).
@@ -72,18 +72,21 @@ impl ModelSpec {
     /// The posterior mode for raw factor values and outcomes (no case checks): for fixtures.
     pub fn fit_map_xy(&self, x: &[[f64; NX]], y: &[bool]) -> MapFit {
         let lp = LogPosterior::new(Design::new(x, y), self.priors);
-        to_map_fit(map::find_mode(&lp, &map_start()))
+        to_map_fit(map::find_mode(&lp, &map_start()), &self.priors)
     }
 
     fn map_prepared(&self, p: &Prepared) -> MapFit {
-        to_map_fit(map::find_mode(&self.posterior(p), &map_start()))
+        to_map_fit(
+            map::find_mode(&self.posterior(p), &map_start()),
+            &self.priors,
+        )
     }
 
     /// Fit by NUTS. Rejects cases from 2020 on, incomplete cases, and non-365-day horizons.
     pub fn fit(&self, cases: &[Case]) -> Result<FittedModel, ModelError> {
         let p = cases::prepare(cases, MIN_CASES)?;
         let mut m = self.fit_prepared(&p)?;
-        m.set_case_base(cases::case_base_hash(cases), p.ids.clone());
+        m.set_case_base(cases::case_base_hash(cases), p.crises.clone());
         Ok(m)
     }
 
@@ -91,14 +94,14 @@ impl ModelSpec {
         let lp = self.posterior(p);
         let map = map::find_mode(&lp, &map_start());
         let samples = sampler::sample(&lp, &self.nuts, &map.theta, self.seed)?;
-        let signs = features::prior_signs();
+        let priors = self.priors;
         let names = features::feature_names();
         let mut quantities: Vec<sampler::Quantity> =
             vec![("alpha".into(), Box::new(|t: &[f64]| t[0]))];
         for (k, name) in names.iter().enumerate() {
             quantities.push((
                 format!("beta[{name}]"),
-                Box::new(move |t: &[f64]| posterior::unpack(t, &signs).1[k]),
+                Box::new(move |t: &[f64]| posterior::unpack(t, &priors).1[k]),
             ));
         }
         quantities.push((
@@ -117,13 +120,13 @@ impl ModelSpec {
         let draws: Vec<Vec<f64>> = (0..keep)
             .map(|i| {
                 let t = pooled[i * pooled.len() / keep];
-                let (a, b, _, _) = posterior::unpack(t, &signs);
+                let (a, b, _, _) = posterior::unpack(t, &priors);
                 std::iter::once(a).chain(b).collect()
             })
             .collect();
         let marginals = marginals(&p.x);
         let importance = importance(&draws, &p.x);
-        let map_fit = to_map_fit(map);
+        let map_fit = to_map_fit(map, &self.priors);
         Ok(FittedModel::new(
             self.clone(),
             map_fit.estimate,
@@ -135,21 +138,24 @@ impl ModelSpec {
         ))
     }
 
-    /// Posterior-mean probabilities of force for `x` from a fit on `p` (all kept draws): for LOO.
-    pub(crate) fn loo_predict(
+    /// Posterior-mean probabilities of force for every row of `xs` from a fit on `p` (all draws
+    /// of all chains), with the intercept's split R-hat and the divergences: for held-out scoring.
+    pub(crate) fn predict_held_out(
         &self,
         p: &Prepared,
-        x: &[f64; NX],
-    ) -> Result<(f64, f64, u64), ModelError> {
+        xs: &[[f64; NX]],
+    ) -> Result<(Vec<f64>, f64, u64), ModelError> {
         let lp = self.posterior(p);
         let map = map::find_mode(&lp, &map_start());
         let samples = sampler::sample(&lp, &self.nuts, &map.theta, self.seed)?;
-        let signs = features::prior_signs();
-        let mut sum = 0.0;
+        let priors = self.priors;
+        let mut sums = vec![0.0; xs.len()];
         let mut n = 0usize;
         for t in samples.chains.iter().flatten() {
-            let (a, b, _, _) = posterior::unpack(t, &signs);
-            sum += posterior::logistic(features::eta(a, &b, x));
+            let (a, b, _, _) = posterior::unpack(t, &priors);
+            for (s, x) in sums.iter_mut().zip(xs) {
+                *s += posterior::logistic(features::eta(a, &b, x));
+            }
             n += 1;
         }
         let per_chain: Vec<Vec<f64>> = samples
@@ -158,12 +164,16 @@ impl ModelSpec {
             .map(|c| c.iter().map(|t| t[0]).collect())
             .collect();
         let rhat = crate::diagnostics::split_rhat(&per_chain);
-        Ok((sum / n as f64, rhat, samples.divergences))
+        Ok((
+            sums.into_iter().map(|s| s / n as f64).collect(),
+            rhat,
+            samples.divergences,
+        ))
     }
 }
 
-fn to_map_fit(estimate: MapEstimate) -> MapFit {
-    let (alpha, beta, mu, tau) = posterior::unpack(&estimate.theta, &features::prior_signs());
+fn to_map_fit(estimate: MapEstimate, priors: &Priors) -> MapFit {
+    let (alpha, beta, mu, tau) = posterior::unpack(&estimate.theta, priors);
     MapFit {
         estimate,
         alpha,

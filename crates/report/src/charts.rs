@@ -164,7 +164,7 @@ pub fn waterfall(drivers: &[Driver], p: f64, top: usize) -> String {
     );
     let mut y = top_m;
     let ref_label = format!(
-        "reference: case-base average ({})",
+        "reference: midpoint situation ({})",
         percent(logistic(start))
     );
     s.text(

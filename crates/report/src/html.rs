@@ -175,7 +175,7 @@ pub fn render(r: &Report) -> String {
     figure(
         &mut o,
         &charts::waterfall(&x.drivers, x.probability, 8),
-        "Each factor's push on the log-odds of force, from the reference situation (every factor at its case-base average) to this one, by the fitted model.",
+        "Each factor's push on the log-odds of force, from the midpoint situation (every factor at its middle anchor, 0.5) to this one, by the fitted model.",
     );
 
     o.push_str("<h3>Historical analogues</h3>");

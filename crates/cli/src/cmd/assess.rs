@@ -109,7 +109,7 @@ pub fn render(s: &Situation, a: &Assessment, n_cases: usize) -> String {
     };
     section(
         &mut out,
-        "Drivers (raise the risk against the average crisis in the case base)",
+        "Drivers (raise the risk against the midpoint situation, every factor at its middle anchor)",
         Role::Driver,
     );
     section(&mut out, "Restraints (hold it back)", Role::Restraint);

@@ -1,6 +1,10 @@
-//! `casus evaluate [--json]`: leave-one-out scores of the model against the baselines.
+//! `casus evaluate [--json]`: held-out scores of the model against the baselines: leave one crisis
+//! out, forward chaining by decade, slices by lead time and crisis type, false alarms and coding
+//! sensitivity.
 
 use anyhow::Context;
+use casus_core::{CrisisType, LeadTime};
+use casus_model::eval::{ForwardChaining, SliceScores, Slices};
 use casus_model::{Evaluation, ModelSpec, eval::metrics::CalibrationBin};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,34 +38,131 @@ fn calibration_rows(name: &str, bins: &[CalibrationBin]) {
     }
 }
 
+fn score_row(name: &str, brier: f64, log_loss: f64, auc: Option<f64>) {
+    let auc = auc
+        .filter(|v| v.is_finite())
+        .map_or("     -".to_string(), |v| format!("{v:>6.3}"));
+    println!("  {name:<24} {brier:>7.3} {log_loss:>9.3} {auc}");
+}
+
+fn slice_rows(s: &Slices) {
+    println!(
+        "  {:<34} {:>5} {:>5} {:>7} {:>6}",
+        "slice", "n", "force", "Brier", "AUC"
+    );
+    let row = |name: &str, v: &SliceScores| {
+        let auc = v.auc.map_or("     -".to_string(), |a| format!("{a:>6.3}"));
+        println!(
+            "  {name:<34} {:>5} {:>5} {:>7.3} {auc}",
+            v.n, v.n_force, v.brier
+        );
+    };
+    for l in LeadTime::ALL {
+        if let Some(v) = s.by_lead_time.get(l.name()) {
+            row(&format!("force {} vs no force", l.label()), v);
+        }
+    }
+    if let Some(v) = &s.early_warning {
+        row("force > 30 days ahead vs no force", v);
+    }
+    for t in CrisisType::ALL {
+        if let Some(v) = s.by_crisis_type.get(t.name()) {
+            row(t.label(), v);
+        }
+    }
+    let f = &s.false_alarms;
+    println!(
+        "  false alarms: {} of {} build-ups or threats without force got P >= 50%{}",
+        f.alarms,
+        f.n,
+        f.rate
+            .map_or(String::new(), |r| format!(" ({:.0}%)", 100.0 * r))
+    );
+    if !f.alarmed.is_empty() {
+        println!("    {}", f.alarmed.join(", "));
+    }
+}
+
+fn print_forward(fc: &ForwardChaining) {
+    println!(
+        "\nForward chaining (fit on crises that began before a decade, score the decade's snapshots):\n"
+    );
+    println!(
+        "  {:<24} {:>7} {:>9} {:>6}",
+        "forecaster (pooled)", "Brier", "log loss", "AUC"
+    );
+    score_row(
+        "model",
+        fc.pooled_model.brier,
+        fc.pooled_model.log_loss,
+        Some(fc.pooled_model.auc),
+    );
+    for name in casus_model::eval::BASELINES {
+        if let Some(s) = fc.pooled_baselines.get(name) {
+            score_row(name, s.brier, s.log_loss, Some(s.auc));
+        }
+    }
+    if let Some(base) = fc.pooled_baselines.get("base_rate") {
+        println!(
+            "  The model's pooled out-of-time Brier score is {:.2} x the base rate's.",
+            fc.pooled_model.brier / base.brier
+        );
+    }
+    println!();
+    for b in &fc.blocks {
+        let m = b.model.as_ref();
+        println!(
+            "  {}-{}: fitted on {} earlier crises, {} snapshots scored ({} force): model Brier {}, base rate {}",
+            b.scored_from,
+            b.scored_to - 1,
+            b.n_fitted_crises,
+            b.n_scored,
+            b.n_force,
+            m.map_or("-".into(), |s| format!("{:.3}", s.brier)),
+            b.baselines
+                .get("base_rate")
+                .map_or("-".into(), |s| format!("{:.3}", s.brier)),
+        );
+    }
+    println!();
+    slice_rows(&fc.pooled_slices);
+}
+
 fn print_human(e: &Evaluation) {
     println!(
-        "Leave-one-out over {} crises ({} with force): every forecast below comes from a fit that never saw the case.\n",
-        e.n_cases, e.n_force
+        "Leave one crisis out over {} crises, {} decision points ({} with force within 365 days): \
+         every forecast below comes from a fit that never saw any date of its crisis.\n",
+        e.n_crises, e.n_cases, e.n_force
     );
     println!(
         "  {:<24} {:>7} {:>9} {:>6}",
         "forecaster", "Brier", "log loss", "AUC"
     );
-    println!(
-        "  {:<24} {:>7.3} {:>9.3} {:>6.3}",
-        "model", e.model.brier, e.model.log_loss, e.model.auc
-    );
+    score_row("model", e.model.brier, e.model.log_loss, Some(e.model.auc));
     for name in casus_model::eval::BASELINES {
         if let Some(s) = e.baselines.get(name) {
-            println!(
-                "  {:<24} {:>7.3} {:>9.3} {:>6.3}",
-                name, s.brier, s.log_loss, s.auc
-            );
+            score_row(name, s.brier, s.log_loss, Some(s.auc));
         }
     }
     if let Some(base) = e.baselines.get("base_rate") {
         println!(
-            "\nThe model's Brier score is {:.0}% of the base rate's; lower is better for Brier and log loss, higher for AUC.",
+            "\nThe model's Brier score is {:.0}% of the base rate's; lower is better for Brier and log loss, higher for AUC.\n",
             100.0 * e.model.brier / base.brier
         );
     }
-    println!("\nCalibration (forecast bin, cases, mean forecast, observed share with force):");
+    slice_rows(&e.slices);
+    if let Some(fc) = &e.forward_chaining {
+        print_forward(fc);
+    }
+    let cs = &e.coding_sensitivity;
+    println!(
+        "\nCoding sensitivity (one step of 0.25 on one factor, over every snapshot): median move {:.2}x; \
+         the most sensitive factor is {} (median {:.2}x); largest single move {:.1}x.",
+        cs.median_ratio, cs.worst_factor, cs.worst_factor_median_ratio, cs.max_ratio
+    );
+    println!(
+        "\nCalibration, leave one crisis out (forecast bin, snapshots, mean forecast, observed share with force):"
+    );
     for name in std::iter::once("model").chain(casus_model::eval::BASELINES) {
         if let Some(bins) = e.calibration.get(name) {
             calibration_rows(name, bins);
@@ -73,13 +174,13 @@ fn print_human(e: &Evaluation) {
          it stopped at the iteration cap). Model folds: max R-hat {:.3}, {} divergences.",
         n.method,
         n.unregularised_logistic_separated_folds,
-        e.n_cases,
+        e.n_crises,
         n.model_max_rhat,
         n.model_divergences
     );
     println!(
-        "The leave-one-out base rate ranks cases backwards by construction (leaving out a force case \
-         lowers the rate), so its AUC is 0; it is there for its Brier score and log loss."
+        "The held-out base rate ranks crises backwards by construction (leaving out a force crisis \
+         lowers the rate), so its AUC is near 0; it is there for its Brier score and log loss."
     );
 }
 
@@ -92,7 +193,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         ..ModelSpec::default()
     };
-    let e = casus_model::evaluate(&cases, &spec).context("leave-one-out evaluation")?;
+    let e = casus_model::evaluate(&cases, &spec).context("evaluation")?;
     if args.json {
         crate::output::print_json(&e)?;
     } else {

@@ -59,6 +59,9 @@ pub fn case(id: &str, x: &[f64; Factor::COUNT], force: bool, start: NaiveDate) -
         sources: vec!["test".into()],
         uncertain: vec![],
         special: vec![],
+        label: if force { "eve" } else { "peak" }.into(),
+        snapshots: vec![],
+        history: vec![],
     }
 }
 
@@ -93,6 +96,7 @@ pub fn quick_spec() -> ModelSpec {
             tune: 300,
             draws: 300,
             max_depth: 8,
+            target_accept: 0.9,
         },
         keep_draws: 400,
         ..ModelSpec::default()

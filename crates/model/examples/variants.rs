@@ -1,0 +1,116 @@
+//! The model choices tried for the lead-time evaluation (issue 9), scored by forward chaining only:
+//! fit on crises that began before 1990, 2000 and 2010 and score the next decade's snapshots. No
+//! choice is made on leave-one-out scores. Also prints each variant's coding sensitivity (one step
+//! of 0.25 on one factor) over the case base, from a fit on every crisis.
+//!
+//! Usage from the repository root: `cargo run -p casus-model --example variants` (the dev profile already
+//! optimises the model crates).
+
+use casus_model::eval::{self, evaluate_forward, sensitivity_summary};
+use casus_model::{ModelSpec, Priors};
+
+fn main() {
+    let cases = casus_data::load_cases_dir(std::path::Path::new("data/cases"))
+        .unwrap_or_else(|e| panic!("cannot load data/cases: {e}"));
+    let base = ModelSpec::default();
+    let variants: Vec<(&str, Priors)> = vec![
+        (
+            "soft signs, mu 1, tau 1",
+            Priors {
+                hard_signs: false,
+                tau_scale: 1.0,
+                ..base.priors
+            },
+        ),
+        (
+            "soft signs, tau 0.5",
+            Priors {
+                hard_signs: false,
+                tau_scale: 0.5,
+                ..base.priors
+            },
+        ),
+        (
+            "soft signs, mu 0.5, tau 0.5",
+            Priors {
+                hard_signs: false,
+                mu_scale: 0.5,
+                tau_scale: 0.5,
+                ..base.priors
+            },
+        ),
+        (
+            "hard signs, mu 1, tau 1",
+            Priors {
+                hard_signs: true,
+                tau_scale: 1.0,
+                ..base.priors
+            },
+        ),
+        (
+            "hard signs, tau 0.5",
+            Priors {
+                hard_signs: true,
+                tau_scale: 0.5,
+                ..base.priors
+            },
+        ),
+        (
+            "hard signs, mu 0.5, tau 0.5",
+            Priors {
+                hard_signs: true,
+                mu_scale: 0.5,
+                tau_scale: 0.5,
+                ..base.priors
+            },
+        ),
+        (
+            "unsigned (no theory signs, tau 0.5)",
+            Priors {
+                signed: false,
+                ..base.priors
+            },
+        ),
+    ];
+    println!(
+        "{:<30} {:>7} {:>8} {:>6} {:>10} {:>9} {:>8} {:>8}",
+        "variant", "Brier", "logloss", "AUC", "Brier/base", "alarms", "AUC>30d", "sens med/worst"
+    );
+    for (name, priors) in variants {
+        let spec = ModelSpec {
+            priors,
+            ..base.clone()
+        };
+        let fc = evaluate_forward(&cases, &spec)
+            .expect("forward chaining")
+            .expect("no forward block had enough crises");
+        let base_rate = fc.pooled_baselines["base_rate"].brier;
+        let fa = &fc.pooled_slices.false_alarms;
+        let early = fc.pooled_slices.early_warning.as_ref().and_then(|s| s.auc);
+        let fitted = spec.fit(&cases).expect("fit");
+        let sens = sensitivity_summary(&fitted, &cases);
+        println!(
+            "{:<30} {:>7.4} {:>8.4} {:>6.3} {:>10.3} {:>4}/{:<4} {:>8} {:>5.2}/{:.2} ({})",
+            name,
+            fc.pooled_model.brier,
+            fc.pooled_model.log_loss,
+            fc.pooled_model.auc,
+            fc.pooled_model.brier / base_rate,
+            fa.alarms,
+            fa.n,
+            early.map_or("-".into(), |a| format!("{a:.3}")),
+            sens.median_ratio,
+            sens.worst_factor_median_ratio,
+            sens.worst_factor
+        );
+    }
+    println!("\nbaselines (pooled forward chaining):");
+    let fc = evaluate_forward(&cases, &base).unwrap().unwrap();
+    for name in eval::BASELINES {
+        let s = &fc.pooled_baselines[name];
+        println!(
+            "  {name:<28} {:>7.4} {:>8.4} {:>6.3}",
+            s.brier, s.log_loss, s.auc
+        );
+    }
+}
