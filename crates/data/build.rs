@@ -54,6 +54,11 @@ fn main() {
         &list(&root.join("situations"), "toml"),
     );
     optional(&mut out, "MODEL_JSON", &root.join("model/casus-model.json"));
+    optional(
+        &mut out,
+        "EVALUATION_JSON",
+        &root.join("model/casus-evaluation.json"),
+    );
     optional(&mut out, "MOVES_TOML", &root.join("moves.toml"));
     for d in ["cases", "situations", "model", "moves.toml"] {
         println!("cargo:rerun-if-changed={}", root.join(d).display());

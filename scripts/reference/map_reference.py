@@ -13,7 +13,13 @@ Usage (from the repository root; re-runnable, output is deterministic):
 
 It writes
   crates/model/tests/fixtures/reference_cases.json  synthetic cases (fixed seed; kept if present)
-  crates/model/tests/fixtures/map_reference.json    the MAP: theta, alpha, beta, mu, tau, log posterior
+  crates/model/tests/fixtures/map_reference.json    the MAP of the soft-sign prior (tau_scale 1)
+  crates/model/tests/fixtures/map_reference_hard.json  the MAP of the default hard-sign prior
+                                                    (tau_scale 0.5): theta, alpha, beta, mu, tau,
+                                                    log posterior
+
+Soft signs:  beta_k = s_k * mu + tau * z_k.
+Hard signs:  beta_k = s_k * mu * exp(tau * z_k) where s_k != 0, and beta_k = z_k where s_k = 0.
 """
 import json
 import pathlib
@@ -26,6 +32,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 FIX = ROOT / "crates" / "model" / "tests" / "fixtures"
 CASES = FIX / "reference_cases.json"
 OUT = FIX / "map_reference.json"
+OUT_HARD = FIX / "map_reference_hard.json"
 
 FACTORS = [
     "ally_incumbent", "contagion_risk", "reorientation", "rival_support", "membership_prospect",
@@ -39,7 +46,8 @@ SIGN = {
     "expected_resistance": -1.0, "mass_killings": 0.5,
 }
 SIGNS = np.array([SIGN.get(f, 1.0) for f in FACTORS] + [1.0, 1.0, -1.0])
-PRIORS = {"intercept_sd": 2.0, "mu_scale": 1.0, "tau_scale": 1.0}
+SOFT = {"intercept_sd": 2.0, "mu_scale": 1.0, "tau_scale": 1.0, "hard_signs": False}
+HARD = {"intercept_sd": 2.0, "mu_scale": 1.0, "tau_scale": 0.5, "hard_signs": True}
 NF = 21
 DIM = NF + 3
 
@@ -69,24 +77,78 @@ def make_cases(n=60, seed=7):
     return cases
 
 
-def log_posterior(theta, F, y):
+def coefficients(theta, priors):
+    """beta and d beta / d z_k, d beta / d log mu, d beta / d log tau (elementwise)."""
+    z, mu, tau = theta[1:NF + 1], np.exp(theta[NF + 1]), np.exp(theta[NF + 2])
+    if not priors["hard_signs"]:
+        beta = SIGNS * mu + tau * z
+        return beta, np.full(NF, tau), SIGNS * mu, tau * z
+    signed = SIGNS != 0
+    beta = np.where(signed, SIGNS * mu * np.exp(tau * z), z)
+    dz = np.where(signed, beta * tau, 1.0)
+    dmu = np.where(signed, beta, 0.0)
+    dtau = np.where(signed, beta * tau * z, 0.0)
+    return beta, dz, dmu, dtau
+
+
+def log_posterior(theta, F, y, priors):
     alpha, z, lmu, ltau = theta[0], theta[1:NF + 1], theta[NF + 1], theta[NF + 2]
     mu, tau = np.exp(lmu), np.exp(ltau)
-    beta = SIGNS * mu + tau * z
+    beta, dz, dmu, dtau = coefficients(theta, priors)
     eta = alpha + F @ beta
     ll = np.sum(y * eta - np.logaddexp(0.0, eta))
-    lp = ll - alpha**2 / (2 * PRIORS["intercept_sd"] ** 2) - np.sum(z**2) / 2
-    lp += -mu**2 / (2 * PRIORS["mu_scale"] ** 2) + lmu
-    lp += -tau**2 / (2 * PRIORS["tau_scale"] ** 2) + ltau
+    lp = ll - alpha**2 / (2 * priors["intercept_sd"] ** 2) - np.sum(z**2) / 2
+    lp += -mu**2 / (2 * priors["mu_scale"] ** 2) + lmu
+    lp += -tau**2 / (2 * priors["tau_scale"] ** 2) + ltau
     # gradient
     r = y - 1 / (1 + np.exp(-eta))
     gbeta = F.T @ r
     g = np.empty(DIM)
-    g[0] = r.sum() - alpha / PRIORS["intercept_sd"] ** 2
-    g[1:NF + 1] = tau * gbeta - z
-    g[NF + 1] = mu * (SIGNS @ gbeta) - mu**2 / PRIORS["mu_scale"] ** 2 + 1
-    g[NF + 2] = tau * (z @ gbeta) - tau**2 / PRIORS["tau_scale"] ** 2 + 1
+    g[0] = r.sum() - alpha / priors["intercept_sd"] ** 2
+    g[1:NF + 1] = dz * gbeta - z
+    g[NF + 1] = dmu @ gbeta - mu**2 / priors["mu_scale"] ** 2 + 1
+    g[NF + 2] = dtau @ gbeta - tau**2 / priors["tau_scale"] ** 2 + 1
     return lp, g
+
+
+def mode(F, y, priors):
+    theta0 = np.zeros(DIM)
+    theta0[NF + 1] = theta0[NF + 2] = np.log(0.5)
+    f = lambda t: tuple(-v for v in log_posterior(t, F, y, priors))
+    res = minimize(f, theta0, jac=True, method="BFGS", options={"gtol": 1e-11, "maxiter": 10000})
+    # Polish with Newton steps on a finite-difference Hessian of the analytic gradient.
+    theta = res.x
+    for _ in range(20):
+        _, g = log_posterior(theta, F, y, priors)
+        if np.max(np.abs(g)) < 1e-11:
+            break
+        h = 1e-5
+        H = np.empty((DIM, DIM))
+        for j in range(DIM):
+            e = np.zeros(DIM); e[j] = h
+            H[:, j] = (log_posterior(theta + e, F, y, priors)[1] - log_posterior(theta - e, F, y, priors)[1]) / (2 * h)
+        theta = theta - np.linalg.solve((H + H.T) / 2, g)
+    return theta
+
+
+def write(path, theta, F, y, priors, n):
+    lp, g = log_posterior(theta, F, y, priors)
+    mu, tau = np.exp(theta[NF + 1]), np.exp(theta[NF + 2])
+    beta = coefficients(theta, priors)[0]
+    out = {
+        "source": "scripts/reference/map_reference.py (numpy %s, scipy BFGS + Newton polish)" % np.__version__,
+        "priors": priors,
+        "n_cases": n,
+        "theta": theta.tolist(),
+        "alpha": float(theta[0]),
+        "beta": beta.tolist(),
+        "mu": float(mu),
+        "tau": float(tau),
+        "log_posterior": float(lp),
+        "max_abs_gradient": float(np.max(np.abs(g))),
+    }
+    path.write_text(json.dumps(out, indent=1) + "\n")
+    print(f"{path.name}: log posterior {lp:.6f}, max|grad| {np.max(np.abs(g)):.1e}, mu {mu:.4f}, tau {tau:.4f}")
 
 
 def main():
@@ -97,39 +159,8 @@ def main():
         CASES.write_text(json.dumps(cases, indent=1) + "\n")
     F = np.array([features(c["factors"]) for c in cases])
     y = np.array([1.0 if c["force"] else 0.0 for c in cases])
-    theta0 = np.zeros(DIM)
-    theta0[NF + 1] = theta0[NF + 2] = np.log(0.5)
-    f = lambda t: tuple(-v for v in log_posterior(t, F, y))
-    res = minimize(f, theta0, jac=True, method="BFGS", options={"gtol": 1e-11, "maxiter": 10000})
-    # Polish with Newton steps on a finite-difference Hessian of the analytic gradient.
-    theta = res.x
-    for _ in range(20):
-        _, g = log_posterior(theta, F, y)
-        if np.max(np.abs(g)) < 1e-11:
-            break
-        h = 1e-5
-        H = np.empty((DIM, DIM))
-        for j in range(DIM):
-            e = np.zeros(DIM); e[j] = h
-            H[:, j] = (log_posterior(theta + e, F, y)[1] - log_posterior(theta - e, F, y)[1]) / (2 * h)
-        theta = theta - np.linalg.solve((H + H.T) / 2, g)
-    lp, g = log_posterior(theta, F, y)
-    mu, tau = np.exp(theta[NF + 1]), np.exp(theta[NF + 2])
-    out = {
-        "source": "scripts/reference/map_reference.py (numpy %s, scipy BFGS + Newton polish)" % np.__version__,
-        "priors": PRIORS,
-        "n_cases": len(cases),
-        "theta": theta.tolist(),
-        "alpha": float(theta[0]),
-        "beta": (SIGNS * mu + tau * theta[1:NF + 1]).tolist(),
-        "mu": float(mu),
-        "tau": float(tau),
-        "log_posterior": float(lp),
-        "max_abs_gradient": float(np.max(np.abs(g))),
-    }
-    OUT.write_text(json.dumps(out, indent=1) + "\n")
-    print(f"MAP over {len(cases)} cases: log posterior {lp:.6f}, max|grad| {np.max(np.abs(g)):.1e}, "
-          f"mu {mu:.4f}, tau {tau:.4f}")
+    write(OUT, mode(F, y, SOFT), F, y, SOFT, len(cases))
+    write(OUT_HARD, mode(F, y, HARD), F, y, HARD, len(cases))
 
 
 if __name__ == "__main__":

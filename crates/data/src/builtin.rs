@@ -45,6 +45,12 @@ pub fn model_json() -> Option<&'static str> {
     MODEL_JSON
 }
 
+/// The saved evaluation of the fitted model (`data/model/casus-evaluation.json`), if one was
+/// written by `casus evaluate --write`.
+pub fn evaluation_json() -> Option<&'static str> {
+    EVALUATION_JSON
+}
+
 /// The move catalogue (`data/moves.toml`), if present.
 pub fn moves_toml() -> Option<&'static str> {
     MOVES_TOML

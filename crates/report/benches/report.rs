@@ -35,6 +35,7 @@ fn bench(c: &mut Criterion) {
             Report {
                 explanation: &x,
                 pairs: Some(&p),
+                track_record: None,
             }
             .render(Format::Html)
         })

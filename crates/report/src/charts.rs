@@ -1,5 +1,6 @@
 //! The report's charts, as hand-written SVG: the probability on the verbal scale, the driver
-//! waterfall, the escalation path, the scenario heat map and the analogue strip.
+//! waterfall, the escalation path, the scenario heat map, the analogue strip and the reliability
+//! diagram of the model's held-out forecasts.
 
 use crate::svg::{Anchor, Svg, wrap};
 use casus_core::Driver;
@@ -464,6 +465,99 @@ pub fn analogues(a: &Analogues) -> String {
             &format!("{t:.1}"),
         );
         t += 0.1;
+    }
+    s.finish()
+}
+
+/// Colours of the reliability series, in order.
+const SERIES: [&str; 2] = ["#2e6da4", "#c0392b"];
+
+/// The reliability diagram: mean forecast against observed share of force per bin, one line per
+/// evaluation design, dots sized by the number of forecasts in the bin; the diagonal is perfect
+/// calibration.
+pub fn reliability(series: &[crate::ReliabilitySeries]) -> String {
+    let (w, h) = (420.0, 360.0);
+    let (l, r, t, b) = (52.0, 16.0, 14.0, 70.0);
+    let x = |v: f64| l + (w - l - r) * v;
+    let y = |v: f64| h - b - (h - t - b) * v;
+    let mut s = Svg::new(
+        w,
+        h,
+        "Reliability of held-out forecasts: forecast probability against observed share with force",
+    );
+    for i in 0..=5 {
+        let v = f64::from(i) / 5.0;
+        s.line(x(0.0), y(v), x(1.0), y(v), "#e3e6ec", 1.0);
+        s.text(
+            l - 6.0,
+            y(v) + 4.0,
+            11.0,
+            Anchor::End,
+            MUTED,
+            "normal",
+            &percent(v),
+        );
+        s.text(
+            x(v),
+            h - b + 15.0,
+            11.0,
+            Anchor::Middle,
+            MUTED,
+            "normal",
+            &percent(v),
+        );
+    }
+    s.line(x(0.0), y(0.0), x(1.0), y(1.0), "#9aa3b5", 1.0);
+    s.text(
+        (l + w - r) / 2.0,
+        h - b + 32.0,
+        12.0,
+        Anchor::Middle,
+        INK,
+        "normal",
+        "forecast probability",
+    );
+    s.text(
+        12.0,
+        t + 8.0,
+        12.0,
+        Anchor::Start,
+        INK,
+        "normal",
+        "observed",
+    );
+    for (k, ser) in series.iter().enumerate() {
+        let colour = SERIES[k % SERIES.len()];
+        let pts: Vec<(f64, f64, usize)> = ser
+            .bins
+            .iter()
+            .filter_map(|bin| Some((bin.mean_predicted?, bin.observed_rate?, bin.n)))
+            .collect();
+        for pair in pts.windows(2) {
+            s.line(
+                x(pair[0].0),
+                y(pair[0].1),
+                x(pair[1].0),
+                y(pair[1].1),
+                colour,
+                2.0,
+            );
+        }
+        for (p, o, n) in &pts {
+            let radius = 2.5 + (*n as f64).sqrt() * 0.7;
+            s.circle(x(*p), y(*o), radius, colour, "fill-opacity=\"0.75\"");
+        }
+        let ly = h - b + 48.0 + 14.0 * k as f64;
+        s.rect(l, ly - 9.0, 10.0, 10.0, colour, "");
+        s.text(
+            l + 16.0,
+            ly,
+            11.0,
+            Anchor::Start,
+            INK,
+            "normal",
+            &format!("{} ({} forecasts, Brier {:.3})", ser.name, ser.n, ser.brier),
+        );
     }
     s.finish()
 }

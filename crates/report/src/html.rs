@@ -253,6 +253,10 @@ pub fn render(r: &Report) -> String {
         let _ = write!(o, "<p class=\"note\">{}</p>", esc(&d.text));
     }
 
+    if let Some(tr) = r.track_record {
+        track_record(&mut o, tr);
+    }
+
     o.push_str("<h2>Evidence and sources</h2>");
     if x.evidence.is_empty() {
         o.push_str("<p>The situation file gives no dated evidence.</p>");
@@ -278,4 +282,30 @@ pub fn render(r: &Report) -> String {
     );
     let _ = writeln!(o, "</main><script>{JS}</script></body></html>");
     o
+}
+
+/// How far to trust the model: its held-out scores and reliability diagram.
+fn track_record(o: &mut String, tr: &crate::TrackRecord) {
+    o.push_str("<h2>How far to trust the model</h2>");
+    let _ = write!(
+        o,
+        "<p>{}</p><table><tr><th>held-out design</th><th>forecasts</th><th>Brier</th><th>base rate's Brier</th></tr>",
+        esc(&crate::track::summary(tr))
+    );
+    for s in &tr.series {
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td>{:.3}</td><td>{:.3}</td></tr>",
+            esc(&s.name),
+            s.n,
+            s.brier,
+            s.base_rate_brier
+        );
+    }
+    o.push_str("</table>");
+    figure(
+        o,
+        &charts::reliability(&tr.series),
+        "Reliability: in each bin of forecasts, the mean forecast against the share of decision points that ended in force within the horizon. Points on the diagonal are well calibrated; larger dots hold more forecasts.",
+    );
 }

@@ -8,7 +8,7 @@
 //! let s = casus_data::parse_situation(std::path::Path::new("x.toml"), src).unwrap();
 //! let moves = Catalogue::parse(std::path::Path::new("m.toml"), casus_data::builtin::moves_toml().unwrap()).unwrap();
 //! let x = explain(&FixtureModel::default(), &s, &[], &moves, ExplainOptions::default());
-//! let html = Report { explanation: &x, pairs: None }.render(Format::Html);
+//! let html = Report { explanation: &x, pairs: None, track_record: None }.render(Format::Html);
 //! assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg"));
 //! ```
 //!
@@ -19,11 +19,13 @@ mod html;
 mod markdown;
 mod sentences;
 pub mod svg;
+mod track;
 
 use casus_explain::Explanation;
 use casus_explain::scenarios::PairGrid;
 pub use sentences::{Sentences, sentences};
 use std::path::{Path, PathBuf};
+pub use track::{ReliabilityBin, ReliabilitySeries, TrackRecord};
 
 /// Report format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +40,8 @@ pub struct Report<'a> {
     pub explanation: &'a Explanation,
     /// The pair grid for the scenario heat map (omitted when None).
     pub pairs: Option<&'a PairGrid>,
+    /// The model's held-out track record (the section is omitted when None).
+    pub track_record: Option<&'a TrackRecord>,
 }
 
 impl Report<'_> {

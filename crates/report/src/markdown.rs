@@ -164,6 +164,36 @@ pub fn render(r: &Report) -> String {
     for d in &x.disagreements {
         let _ = writeln!(o, "- {}", d.text);
     }
+    if let Some(tr) = r.track_record {
+        let _ = writeln!(
+            o,
+            "\n## How far to trust the model\n\n{}\n\n| held-out design | forecasts | Brier | base rate's Brier |\n|---|---|---|---|",
+            crate::track::summary(tr)
+        );
+        for s in &tr.series {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {:.3} | {:.3} |",
+                s.name, s.n, s.brier, s.base_rate_brier
+            );
+        }
+        o.push_str("\n| design | forecast bin | forecasts | mean forecast | observed |\n|---|---|---|---|---|\n");
+        for s in &tr.series {
+            for b in &s.bins {
+                let f = |v: Option<f64>| v.map_or("-".to_string(), percent);
+                let _ = writeln!(
+                    o,
+                    "| {} | {}–{} | {} | {} | {} |",
+                    s.name,
+                    percent(b.lower),
+                    percent(b.upper),
+                    b.n,
+                    f(b.mean_predicted),
+                    f(b.observed_rate)
+                );
+            }
+        }
+    }
     o.push_str("\n## Evidence and sources\n\n");
     if x.evidence.is_empty() {
         o.push_str("The situation file gives no dated evidence.\n");

@@ -26,8 +26,48 @@ fn render(format: Format) -> String {
     Report {
         explanation: &x,
         pairs: Some(&g),
+        track_record: Some(&track_record()),
     }
     .render(format)
+}
+
+/// A made-up track record: the report draws whatever the saved evaluation holds.
+fn track_record() -> casus_report::TrackRecord {
+    let bins = |shift: f64| {
+        (0..5)
+            .map(|i| {
+                let lo = f64::from(i) / 5.0;
+                casus_report::ReliabilityBin {
+                    lower: lo,
+                    upper: lo + 0.2,
+                    n: 10 + i as usize,
+                    mean_predicted: Some(lo + 0.1),
+                    observed_rate: (i != 3).then_some((lo + shift).min(1.0)),
+                }
+            })
+            .collect()
+    };
+    casus_report::TrackRecord {
+        model: "test-model 1".into(),
+        n_crises: 100,
+        series: vec![
+            casus_report::ReliabilitySeries {
+                name: "leave one crisis out".into(),
+                n: 60,
+                brier: 0.13,
+                base_rate_brier: 0.24,
+                bins: bins(0.05),
+            },
+            casus_report::ReliabilitySeries {
+                name: "forward chaining by decade".into(),
+                n: 40,
+                brier: 0.15,
+                base_rate_brier: 0.25,
+                bins: bins(0.1),
+            },
+        ],
+        false_alarms: Some((3, 23)),
+    }
 }
 
 fn svgs(html: &str) -> Vec<&str> {
@@ -93,9 +133,15 @@ fn markdown_twin_has_the_same_sections() {
         "## What can be done?",
         "### Scenarios: pairs of moves",
         "## Where the data disagree with the theory",
+        "## How far to trust the model",
         "## Evidence and sources",
     ] {
         assert!(md.contains(h), "{h}");
+        let html_heading = h.trim_start_matches('#').trim();
+        assert!(
+            render(Format::Html).contains(html_heading),
+            "HTML lacks {html_heading}"
+        );
     }
     // No false precision: probabilities are whole percents.
     assert!(!md.contains(".5%") && !md.contains(".0%"));

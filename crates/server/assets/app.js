@@ -287,6 +287,39 @@ async function pageRecord() {
     paired, h("div", { class: "card" }, h("h2", {}, "Latest forecasts"), fs.length ? recent : h("p", { class: "muted" }, "No forecasts recorded yet.")));
 }
 
+// The model's held-out record: how it scores on history it never saw, forward in time and crisis by crisis.
+async function pageModel() {
+  setNav("model");
+  const r = await api("/model");
+  const e = r.evaluation, fc = e.forward_chaining;
+  const num = (v, d = 3) => v === null || v === undefined || Number.isNaN(v) ? "–" : v.toFixed(d);
+  const names = ["model", "base_rate", "patron_base_rate", "checklist", "unregularised_logistic", "unsigned_model"];
+  const label = { model: "casus model", base_rate: "base rate", patron_base_rate: "patron's own base rate", checklist: "unweighted checklist", unregularised_logistic: "unregularised logistic", unsigned_model: "same model, no theory signs" };
+  const score = (n, loco, fwd) => h("tr", {}, h("td", {}, n === "model" ? h("b", {}, label[n]) : label[n]),
+    h("td", { class: "num" }, num(loco && loco.brier)), h("td", { class: "num" }, num(loco && loco.auc)),
+    h("td", { class: "num" }, num(fwd && fwd.brier)), h("td", { class: "num" }, num(fwd && fwd.auc)));
+  const table = h("table", {}, h("tr", {}, h("th", {}, "forecaster"), h("th", { class: "num" }, "Brier, leave one crisis out"), h("th", { class: "num" }, "AUC"), h("th", { class: "num" }, "Brier, forward in time"), h("th", { class: "num" }, "AUC")),
+    names.map(n => score(n, n === "model" ? e.model : e.baselines[n], fc ? (n === "model" ? fc.pooled_model : fc.pooled_baselines[n]) : null)));
+  const bins = b => b.filter(x => x.mean_predicted !== null && x.observed_rate !== null).map(x => ({ mean_forecast: x.mean_predicted, observed: x.observed_rate, n: x.n }));
+  const series = [{ name: "leave one crisis out", color: "#2e6da4", bins: bins(e.calibration.model) }];
+  if (fc) series.push({ name: "forward chaining", color: "#b23a3a", bins: bins(fc.pooled_calibration) });
+  const cal = Charts.calibration(series);
+  const fa = fc ? fc.pooled_slices.false_alarms : e.slices.false_alarms;
+  const ew = fc ? fc.pooled_slices.early_warning : e.slices.early_warning;
+  const cs = e.coding_sensitivity;
+  const facts = h("ul", {},
+    h("li", {}, `${e.n_crises} crises, ${e.n_cases} decision points, ${e.n_force} with force within a year.`),
+    fa && fa.rate !== null ? h("li", {}, `False alarms (forward in time): ${fa.alarms} of ${fa.n} build-ups or threats that ended without force got 50% or more.`) : null,
+    ew && ew.auc !== null ? h("li", {}, `Early warning (forward in time): AUC ${num(ew.auc)} for force more than 30 days ahead against every decision point without force.`) : null,
+    h("li", {}, `Coding sensitivity: one step (0.25) on one factor moves the probability by ${num(cs.median_ratio, 2)}× at the median; the most sensitive factor, ${human(cs.worst_factor)}, by ${num(cs.worst_factor_median_ratio, 2)}×.`));
+  $app.replaceChildren(h("h1", {}, "How far to trust the model"),
+    h("p", { class: "sub" }, `Model ${r.model_id} ${r.model_version}. Every forecast below comes from a fit that never saw its crisis; forward in time, from a fit on earlier decades only.`),
+    h("div", { class: "card" }, table, facts),
+    h("div", { class: "cols2" }, h("div", { class: "card" }, h("h2", {}, "Reliability"), h("p", { class: "small muted" }, "Held-out forecasts binned by probability; on the dashed line, force came as often as forecast."), cal),
+      h("div", { class: "card" }, h("h2", {}, "Forward in time, by decade"), h("table", {}, h("tr", {}, h("th", {}, "decade"), h("th", { class: "num" }, "crises fitted"), h("th", { class: "num" }, "decision points"), h("th", { class: "num" }, "Brier"), h("th", { class: "num" }, "base rate")),
+        (fc ? fc.blocks : []).map(b => h("tr", {}, h("td", {}, `${b.scored_from}s`), h("td", { class: "num" }, b.n_fitted_crises), h("td", { class: "num" }, b.n_scored), h("td", { class: "num" }, num(b.model && b.model.brier)), h("td", { class: "num" }, num(b.baselines.base_rate && b.baselines.base_rate.brier))))))));
+}
+
 // ---- router --------------------------------------------------------------------------------
 async function route() {
   const parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
@@ -296,6 +329,7 @@ async function route() {
     else if (parts[0] === "cases") await pageCases();
     else if (parts[0] === "case" && parts[1]) await pageCase(parts[1]);
     else if (parts[0] === "record") await pageRecord();
+    else if (parts[0] === "model") await pageModel();
     else await pageSituations();
     window.scrollTo(0, 0);
   } catch (e) { fail(e); }

@@ -126,6 +126,30 @@ pub async fn openapi() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON)
 }
 
+/// The model's held-out track record: the saved evaluation of this model on this case base
+/// (`data/model/casus-evaluation.json`), without the per-snapshot forecasts. A stale or missing
+/// one is a 404 with the reason, never shown as the model's record.
+pub async fn model_record(State(st): State<AppState>) -> Result<Json<serde_json::Value>> {
+    let json = casus_data::builtin::evaluation_json()
+        .ok_or_else(|| ApiError::not_found("a saved evaluation (this build has none)"))?;
+    let saved = casus_model::eval::SavedEvaluation::from_json(json)
+        .map_err(|e| ApiError::not_found(format!("a readable saved evaluation ({e})")))?;
+    saved
+        .check_current(&st.cases)
+        .map_err(|e| ApiError::not_found(format!("a current saved evaluation ({e})")))?;
+    let mut v = serde_json::to_value(&saved).unwrap_or_default();
+    if let Some(e) = v.get_mut("evaluation").and_then(|e| e.as_object_mut()) {
+        e.remove("predictions");
+        if let Some(fc) = e
+            .get_mut("forward_chaining")
+            .and_then(|f| f.as_object_mut())
+        {
+            fc.remove("predictions");
+        }
+    }
+    Ok(Json(v))
+}
+
 // ---- situations ---------------------------------------------------------------------------
 
 #[derive(Serialize)]

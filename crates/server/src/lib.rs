@@ -47,6 +47,7 @@ pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
 pub const ROUTES: &[(&str, &str, bool)] = &[
     ("get", "/api/v1/health", false),
     ("get", "/api/v1/openapi.json", false),
+    ("get", "/api/v1/model", false),
     ("get", "/api/v1/situations", false),
     ("post", "/api/v1/situations", true),
     ("get", "/api/v1/situations/{id}", false),
@@ -67,6 +68,7 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
     match (method, path) {
         ("get", "/api/v1/health") => get(api::health),
         ("get", "/api/v1/openapi.json") => get(api::openapi),
+        ("get", "/api/v1/model") => get(api::model_record),
         ("get", "/api/v1/situations") => get(api::list_situations),
         ("post", "/api/v1/situations") => post(api::upload_situation),
         ("get", "/api/v1/situations/{id}") => get(api::get_situation),

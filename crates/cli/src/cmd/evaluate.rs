@@ -21,6 +21,10 @@ pub struct Args {
     /// leave-one-out predictions and notes.
     #[arg(long)]
     json: bool,
+    /// Also save the evaluation, with the model version and case-base hash it belongs to, for
+    /// reports and the dashboard (the built-in one is data/model/casus-evaluation.json).
+    #[arg(long, value_name = "PATH")]
+    write: Option<PathBuf>,
 }
 
 fn calibration_rows(name: &str, bins: &[CalibrationBin]) {
@@ -53,7 +57,7 @@ fn slice_rows(s: &Slices) {
     let row = |name: &str, v: &SliceScores| {
         let auc = v.auc.map_or("     -".to_string(), |a| format!("{a:>6.3}"));
         println!(
-            "  {name:<34} {:>5} {:>5} {:>7.3} {auc}",
+            "  {name:<44} {:>5} {:>5} {:>7.3} {auc}",
             v.n, v.n_force, v.brier
         );
     };
@@ -194,6 +198,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ..ModelSpec::default()
     };
     let e = casus_model::evaluate(&cases, &spec).context("evaluation")?;
+    if let Some(path) = &args.write {
+        let saved = casus_model::eval::SavedEvaluation::new(&cases, &spec, e.clone());
+        casus_report::write_atomic(path, &saved.to_json())?;
+        eprintln!("casus: wrote {}", path.display());
+    }
     if args.json {
         crate::output::print_json(&e)?;
     } else {

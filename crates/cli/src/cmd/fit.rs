@@ -82,10 +82,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         let id = model.model_id();
         println!(
-            "Fitted {} {} on {} cases in {secs:.1} s (seed {}), written to {}.",
+            "Fitted {} {} on {} crises ({} decision points) in {secs:.1} s (seed {}), written to {}.",
             id.id,
             id.version,
             model.case_ids().len(),
+            cases.iter().map(|c| c.snapshots.len() + 1).sum::<usize>(),
             model.seed(),
             args.out.display()
         );

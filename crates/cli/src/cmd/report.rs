@@ -3,7 +3,8 @@
 
 use super::explain::Inputs;
 use casus_explain::ExplainOptions;
-use casus_report::{Format, Report, write_atomic};
+use casus_model::eval::SavedEvaluation;
+use casus_report::{Format, ReliabilityBin, ReliabilitySeries, Report, TrackRecord, write_atomic};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -37,9 +38,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ReportFormat::Html => Format::Html,
         ReportFormat::Md => Format::Markdown,
     };
+    let track = track_record(&l.cases);
     let text = Report {
         explanation: &x,
         pairs: Some(&pairs),
+        track_record: track.as_ref(),
     }
     .render(format);
     match &args.out {
@@ -50,4 +53,54 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The built-in saved evaluation as a report shows it, when there is one for this model and case
+/// base (a stale one is left out, with a warning, rather than shown as the model's record).
+pub(crate) fn track_record(cases: &[casus_core::Case]) -> Option<TrackRecord> {
+    let saved = SavedEvaluation::from_json(casus_data::builtin::evaluation_json()?).ok()?;
+    if let Err(e) = saved.check_current(cases) {
+        eprintln!("casus: warning: the report omits the model's track record: {e}");
+        return None;
+    }
+    let e = &saved.evaluation;
+    let bins = |b: &[casus_model::eval::metrics::CalibrationBin]| {
+        b.iter()
+            .map(|b| ReliabilityBin {
+                lower: b.lower,
+                upper: b.upper,
+                n: b.n,
+                mean_predicted: b.mean_predicted,
+                observed_rate: b.observed_rate,
+            })
+            .collect()
+    };
+    let mut series = vec![ReliabilitySeries {
+        name: "leave one crisis out".into(),
+        n: e.n_cases,
+        brier: e.model.brier,
+        base_rate_brier: e.baselines.get("base_rate").map_or(f64::NAN, |s| s.brier),
+        bins: bins(e.calibration.get("model").map_or(&[][..], Vec::as_slice)),
+    }];
+    let mut false_alarms = None;
+    if let Some(fc) = &e.forward_chaining {
+        series.push(ReliabilitySeries {
+            name: "forward chaining by decade".into(),
+            n: fc.predictions.len(),
+            brier: fc.pooled_model.brier,
+            base_rate_brier: fc
+                .pooled_baselines
+                .get("base_rate")
+                .map_or(f64::NAN, |s| s.brier),
+            bins: bins(&fc.pooled_calibration),
+        });
+        let fa = &fc.pooled_slices.false_alarms;
+        false_alarms = Some((fa.alarms, fa.n));
+    }
+    Some(TrackRecord {
+        model: format!("{} {}", saved.model_id, saved.model_version),
+        n_crises: e.n_crises,
+        series,
+        false_alarms,
+    })
 }

@@ -577,3 +577,60 @@ pub fn evaluate(cases: &[Case], spec: &ModelSpec) -> Result<Evaluation, ModelErr
         },
     })
 }
+
+/// An evaluation saved beside the fitted model (`data/model/casus-evaluation.json`), so that
+/// reports and the dashboard can show the model's track record without re-running it. It names
+/// the model and the case base it was computed on; [`SavedEvaluation::check_current`] fails when
+/// either has changed since.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedEvaluation {
+    pub model_id: String,
+    pub model_version: String,
+    pub case_base_hash: String,
+    pub seed: u64,
+    pub evaluation: Evaluation,
+}
+
+impl SavedEvaluation {
+    pub fn new(cases: &[Case], spec: &ModelSpec, evaluation: Evaluation) -> SavedEvaluation {
+        SavedEvaluation {
+            model_id: crate::spec::MODEL_ID.into(),
+            model_version: crate::spec::MODEL_VERSION.into(),
+            case_base_hash: cases::case_base_hash(cases),
+            seed: spec.seed,
+            evaluation,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("an evaluation serialises");
+        s.push('\n');
+        s
+    }
+
+    pub fn from_json(s: &str) -> Result<SavedEvaluation, ModelError> {
+        serde_json::from_str(s).map_err(|source| ModelError::ArtifactJson { source })
+    }
+
+    /// Whether this evaluation was computed for this model version and this case base.
+    pub fn check_current(&self, cases: &[Case]) -> Result<(), ModelError> {
+        let hash = cases::case_base_hash(cases);
+        if self.model_id != crate::spec::MODEL_ID
+            || self.model_version != crate::spec::MODEL_VERSION
+            || self.case_base_hash != hash
+        {
+            return Err(ModelError::ArtifactInvalid {
+                what: format!(
+                    "the saved evaluation is of {} {} on case base {}, not of {} {} on {hash} \
+                     (run `casus evaluate --write data/model/casus-evaluation.json`)",
+                    self.model_id,
+                    self.model_version,
+                    &self.case_base_hash[..12.min(self.case_base_hash.len())],
+                    crate::spec::MODEL_ID,
+                    crate::spec::MODEL_VERSION
+                ),
+            });
+        }
+        Ok(())
+    }
+}

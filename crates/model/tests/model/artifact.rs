@@ -102,3 +102,29 @@ fn shipped_artifact_is_current() {
         model.diagnostics().max_rhat
     );
 }
+
+/// The shipped evaluation (what reports and the dashboard show as the model's track record) must
+/// be of the current model on the current case base, and must meet the targets it is quoted for.
+#[test]
+fn shipped_evaluation_is_current() {
+    let path = repo_root().join("data/model/casus-evaluation.json");
+    let json = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{} cannot be read ({e}); run `casus evaluate --write {}`",
+            path.display(),
+            path.display()
+        )
+    });
+    let saved =
+        casus_model::eval::SavedEvaluation::from_json(&json).unwrap_or_else(|e| panic!("{e}"));
+    if let Err(e) = saved.check_current(&case_base()) {
+        panic!("{e}");
+    }
+    let e = &saved.evaluation;
+    assert!(e.n_crises >= 110, "{} crises", e.n_crises);
+    let fc = e.forward_chaining.as_ref().expect("forward chaining ran");
+    assert_eq!(fc.blocks.len(), 3);
+    for (name, s) in &fc.pooled_baselines {
+        assert!(fc.pooled_model.brier < s.brier, "model not below {name}");
+    }
+}

@@ -15,8 +15,26 @@ fn fixture(name: &str) -> Value {
 
 #[test]
 fn map_matches_python_reference() {
+    // The soft-sign prior the model used before (tau_scale 1).
+    let soft = ModelSpec {
+        priors: casus_model::Priors {
+            hard_signs: false,
+            tau_scale: 1.0,
+            ..casus_model::Priors::default()
+        },
+        ..ModelSpec::default()
+    };
+    check_against(&soft, "map_reference.json");
+}
+
+#[test]
+fn map_of_the_default_hard_sign_prior_matches_python_reference() {
+    check_against(&ModelSpec::default(), "map_reference_hard.json");
+}
+
+fn check_against(spec: &ModelSpec, reference: &str) {
     let cases = fixture("reference_cases.json");
-    let want = fixture("map_reference.json");
+    let want = fixture(reference);
     let mut xs = Vec::new();
     let mut ys = Vec::new();
     for c in cases.as_array().unwrap() {
@@ -27,7 +45,7 @@ fn map_matches_python_reference() {
         xs.push(x);
         ys.push(c["force"].as_bool().unwrap());
     }
-    let fit = ModelSpec::default().fit_map_xy(&xs, &ys);
+    let fit = spec.fit_map_xy(&xs, &ys);
     assert!(fit.estimate.converged, "{:?}", fit.estimate);
     let theta: Vec<f64> = want["theta"]
         .as_array()

@@ -200,6 +200,18 @@ fn whatif_toggle_changes_the_probability() {
 }
 
 #[test]
+fn model_page_draws_the_reliability_diagram() {
+    let Some(d) = Driver::start() else { return };
+    let addr = spawn_server(state());
+    d.go(&format!("http://{addr}/#/model"));
+    let chart = d.wait_text("svg.calib", |t| t.contains("forecast probability"));
+    assert!(chart.contains("observed frequency"), "{chart}");
+    let page = d.wait_text("main, body", |t| t.contains("How far to trust the model"));
+    assert!(page.contains("forward in time"), "{page}");
+    assert!(page.contains("False alarms"), "{page}");
+}
+
+#[test]
 fn screenshots() {
     let Ok(dir) = std::env::var("CASUS_SCREENSHOTS") else {
         return;
@@ -262,6 +274,7 @@ fn screenshots() {
         ),
         ("cases", "#/cases", "tbody tr"),
         ("record", "#/record", "svg"),
+        ("model", "#/model", "svg.calib"),
         ("monitor", "#/monitor", ".note, svg"),
     ] {
         d.go(&format!("http://{addr}/{hash}"));
