@@ -15,6 +15,7 @@
 
 mod factor;
 mod probability;
+pub mod sensitivity;
 mod situation;
 mod value;
 mod words;

@@ -6,6 +6,7 @@ use crate::map::MapEstimate;
 use crate::posterior::logistic;
 use crate::spec::{MODEL_ID, MODEL_VERSION, ModelSpec};
 use crate::{ModelError, json};
+use casus_core::sensitivity::CodingStep;
 use casus_core::{
     Assessment, DEFAULT_HORIZON_DAYS, Driver, Factor, FactorValue, ModelId, Role, Situation,
     convert_horizon,
@@ -32,27 +33,6 @@ pub const ASSESS_SEED: u64 = 1;
 
 /// The value of every factor in the reference situation for drivers and restraints.
 pub const MIDPOINT: f64 = 0.5;
-
-/// One coding step: two careful analysts often code a factor this far apart.
-pub const CODING_STEP: f64 = 0.25;
-
-/// How much one factor's coding moves the probability: the assessment with the factor one step
-/// down and one step up (`None` where the step would leave [0, 1], or the factor is unknown).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CodingSensitivity {
-    pub factor: Factor,
-    pub probability: f64,
-    pub step_down: Option<f64>,
-    pub step_up: Option<f64>,
-    /// The larger of the two moves as a ratio of probabilities (always >= 1).
-    pub ratio: Option<f64>,
-}
-
-/// `max(a, b) / min(a, b)`, the size of a move whichever way it goes.
-pub fn move_ratio(a: f64, b: f64) -> f64 {
-    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-    if lo <= 0.0 { f64::INFINITY } else { hi / lo }
-}
 
 /// Options for [`FittedModel::assess`].
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -378,39 +358,14 @@ impl FittedModel {
         }
     }
 
-    /// Coding sensitivity of every factor: the probability with that factor one step (0.25) down
-    /// and one step up, the rest unchanged, with the same seed so that the Monte Carlo error
-    /// cancels. A range moves as a whole; an unknown factor has no step.
-    pub fn coding_sensitivity(
-        &self,
-        s: &Situation,
-        opts: &AssessOptions,
-    ) -> Vec<CodingSensitivity> {
-        let base = self.assess(s, opts).probability;
-        Factor::ALL
-            .iter()
-            .map(|&f| {
-                let step = |d: f64| {
-                    let moved = s.factors.get(f).shifted(d)?;
-                    let mut t = s.clone();
-                    t.factors.set(f, moved);
-                    Some(self.assess(&t, opts).probability)
-                };
-                let (step_down, step_up) = (step(-CODING_STEP), step(CODING_STEP));
-                let ratio = [step_down, step_up]
-                    .into_iter()
-                    .flatten()
-                    .map(|p| move_ratio(base, p))
-                    .reduce(f64::max);
-                CodingSensitivity {
-                    factor: f,
-                    probability: base,
-                    step_down,
-                    step_up,
-                    ratio,
-                }
-            })
-            .collect()
+    /// Coding sensitivity of every factor ([`casus_core::sensitivity`]), each step assessed with the
+    /// same seed so that the Monte Carlo error cancels.
+    pub fn coding_sensitivity(&self, s: &Situation, opts: &AssessOptions) -> Vec<CodingStep> {
+        casus_core::sensitivity::coding_steps(&s.factors, |v| {
+            let mut t = s.clone();
+            t.factors = *v;
+            self.assess(&t, opts).probability
+        })
     }
 
     /// The inverse CDF of the case base's distribution of factor number `factor` (an index into

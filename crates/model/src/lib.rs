@@ -1,14 +1,14 @@
 //! Models of force for casus: an unfitted [`ModelSpec`] becomes a [`FittedModel`] with
 //! [`ModelSpec::fit`]; only the fitted model predicts ([`FittedModel::assess`],
 //! [`FittedModel::probability`]). Evaluation ([`eval`]) is kept apart from the model: metrics are
-//! functions of forecasts and outcomes, and [`eval::evaluate`] runs exact leave-one-out refits of
-//! the model and its baselines.
+//! functions of forecasts and outcomes, and [`eval::evaluate`] runs exact held-out refits of the
+//! model and its baselines: leave one crisis out, and forward chaining by decade.
 //!
 //! # The model
 //!
-//! A Bayesian logistic regression of force within 365 days on 21 features built from THEORY.md's
-//! eighteen factors ([`features`]): one main effect per factor, plus two *path* terms and one
-//! restraint that give `ally_incumbent` its direction-dependent effect:
+//! A Bayesian logistic regression of force within 365 days on 21 features built from the theory's
+//! eighteen factors (GUIDE.md, section 2; [`features`]): one main effect per factor, plus two *path*
+//! terms and one restraint that give `ally_incumbent` its direction-dependent effect:
 //!
 //! * **propping up an ally**: `ally · mean(1 − in_control, repression_failed, security_defection, invitation)`;
 //! * **a hostile capital with high stakes**: `(1 − ally · in_control) · mean(reorientation,
@@ -16,23 +16,26 @@
 //!   allied incumbent swept away (Ukraine 2014) facing a push toward the rival bloc;
 //! * **an ally in charge** ("the patron can afford to wait"): `ally · in_control`, expected negative.
 //!
-//! Priors carry the theory's signs with shrinkage suited to ~75 cases ([`posterior`]):
-//! `beta_k ~ Normal(s_k · mu, tau)` with `s_k` = +1, +0.5 (weak), −1 or 0 (no expected direction),
-//! `mu ~ HalfNormal(1)` the common strength of the theory's factors and `tau ~ HalfNormal(1)` how far
-//! single factors may stray from it. A factor the data contradict can still change sign, but must
-//! pay for it; factors with little information are pulled to the theory's common strength rather than
-//! to zero. The intercept (log-odds in the midpoint situation) is `Normal(0, 2)`. 24 parameters in all,
-//! sampled by NUTS (nuts-rs) in a non-centred parameterisation; R-hat, ESS and divergences are stored
-//! with the fit.
+//! The fitting rows are decision points (snapshots): each crisis is coded at one to three dates, each
+//! snapshot's outcome is force within 365 days of its date, and each weighs `1 / snapshots of its
+//! crisis` so that every crisis counts once ([`cases`]).
 //!
-//! **Why this prior and not a horseshoe.** The theory gives nearly every factor an expected
-//! direction; what it does not say is how strong each one is. A horseshoe or a plain
-//! `Normal(0, tau)` shrinks toward zero and throws that direction away; with ~75 cases and 21
-//! correlated features, most coefficients would then be decided by noise. Centring each coefficient
-//! on `s_k · mu` shrinks toward the theory instead, and the shared `mu` and `tau` let the data say
-//! how strong the theory's factors are on average and how much single factors differ, so no scale
-//! is hand-tuned per factor. The scales (`mu_scale = tau_scale = 1`: a full 0→1 change of one
-//! factor moves the log-odds by about one) were fixed before any leave-one-out score was looked at.
+//! Priors hold the theory's signs ([`posterior`]): `beta_k = s_k · mu · exp(tau · z_k)` with `s_k` =
+//! +1, +0.5 (weak) or −1, `z_k ~ Normal(0, 1)`, `mu ~ HalfNormal(1)` the common strength of the
+//! theory's factors and `tau ~ HalfNormal(0.5)` how far (on the log scale) single factors may stray
+//! from it; `ally_incumbent`, with no direction of its own, has `Normal(0, 1)`. The intercept
+//! (log-odds in the midpoint situation) is `Normal(0, 2)`. 24 parameters in all, sampled by NUTS
+//! (nuts-rs, target acceptance 0.95); R-hat, ESS and divergences are stored with the fit.
+//!
+//! **Why this prior.** The theory gives nearly every factor an expected direction; what it does not
+//! say is how strong each one is. A horseshoe or a plain `Normal(0, tau)` shrinks toward zero and
+//! throws that direction away (the "unsigned" baseline in [`eval`] is exactly that, and scores
+//! worse forward in time); with about a hundred crises and 21 correlated features most coefficients
+//! would be decided by noise. Holding the sign and sharing `mu` and `tau` lets the data say how
+//! strong the factors are without letting one of them flip and read backwards in an explanation.
+//! The soft form `s_k · mu + tau · z_k` (the model's first version) remains available
+//! (`Priors::hard_signs = false`); the choice between them was made on forward-chaining scores only
+//! (`examples/variants.rs`, README "What we tried").
 //!
 //! # Predictions
 //!
@@ -41,8 +44,8 @@
 //! distribution of that factor (stored in the artifact): an unknown factor is never taken as 0.
 //! Horizons other than 365 days are converted per draw at a constant hazard
 //! ([`casus_core::convert_horizon`]). Drivers are per-factor contributions in log-odds relative to
-//! the *reference situation*, every factor at its case-base mean, computed by integrated gradients
-//! so they add up exactly to the difference in log-odds.
+//! the *midpoint situation*, every factor at its middle anchor (0.5), computed by integrated
+//! gradients so they add up exactly to the difference in log-odds.
 //!
 //! # Artifact
 //!

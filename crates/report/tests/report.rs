@@ -85,7 +85,11 @@ fn svgs(html: &str) -> Vec<&str> {
 fn every_svg_parses_and_has_a_title() {
     let html = render(Format::Html);
     let all = svgs(&html);
-    assert_eq!(all.len(), 5, "gauge, path, waterfall, analogues, heat map");
+    assert_eq!(
+        all.len(),
+        6,
+        "gauge, path, waterfall, analogues, heat map, reliability"
+    );
     for svg in all {
         let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
         let root = doc.root_element();

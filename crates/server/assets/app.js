@@ -314,7 +314,7 @@ async function pageModel() {
     h("li", {}, `Coding sensitivity: one step (0.25) on one factor moves the probability by ${num(cs.median_ratio, 2)}× at the median; the most sensitive factor, ${human(cs.worst_factor)}, by ${num(cs.worst_factor_median_ratio, 2)}×.`));
   $app.replaceChildren(h("h1", {}, "How far to trust the model"),
     h("p", { class: "sub" }, `Model ${r.model_id} ${r.model_version}. Every forecast below comes from a fit that never saw its crisis; forward in time, from a fit on earlier decades only.`),
-    h("div", { class: "card" }, table, facts),
+    h("div", { class: "card" }, table, h("p", { class: "small muted" }, "Lower Brier is better, higher AUC is better. Held out crisis by crisis, the base rate ranks crises backwards by construction (leaving out a force crisis lowers the rate), so its AUC there is 0."), facts),
     h("div", { class: "cols2" }, h("div", { class: "card" }, h("h2", {}, "Reliability"), h("p", { class: "small muted" }, "Held-out forecasts binned by probability; on the dashed line, force came as often as forecast."), cal),
       h("div", { class: "card" }, h("h2", {}, "Forward in time, by decade"), h("table", {}, h("tr", {}, h("th", {}, "decade"), h("th", { class: "num" }, "crises fitted"), h("th", { class: "num" }, "decision points"), h("th", { class: "num" }, "Brier"), h("th", { class: "num" }, "base rate")),
         (fc ? fc.blocks : []).map(b => h("tr", {}, h("td", {}, `${b.scored_from}s`), h("td", { class: "num" }, b.n_fitted_crises), h("td", { class: "num" }, b.n_scored), h("td", { class: "num" }, num(b.model && b.model.brier)), h("td", { class: "num" }, num(b.baselines.base_rate && b.baselines.base_rate.brier))))))));

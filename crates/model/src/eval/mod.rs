@@ -15,7 +15,7 @@ pub mod baselines;
 pub mod metrics;
 
 use crate::cases::{self, Prepared};
-use crate::fitted::{AssessOptions, FittedModel, move_ratio};
+use crate::fitted::{AssessOptions, FittedModel};
 use crate::spec::{MIN_CASES, ModelSpec};
 use crate::{ModelError, sampler};
 use casus_core::{Case, CrisisType, Factor, LeadTime, NaiveDate};
@@ -504,11 +504,6 @@ fn median(v: &mut [f64]) -> f64 {
     } else {
         (v[n / 2 - 1] + v[n / 2]) / 2.0
     }
-}
-
-/// The ratio of two probabilities whichever is larger, re-exported for reports.
-pub fn one_step_ratio(a: f64, b: f64) -> f64 {
-    move_ratio(a, b)
 }
 
 /// Forward chaining alone (three fits per forecaster): what model choices are made on, so that no
