@@ -28,6 +28,8 @@ struct Cli {
 enum Command {
     /// Check situation files (or case files with --cases) and report every problem.
     Validate(cmd::validate::Args),
+    /// Start a situation file with every factor as a commented line (anchors, "unknown" until coded).
+    New(cmd::new::Args),
     /// List the historical case base.
     Cases(cmd::cases::Args),
     /// Record, list, resolve and score forecasts: the track record.
@@ -45,7 +47,7 @@ enum Command {
     Report(cmd::report::Args),
     /// Refit the model on the case base and write data/model/casus-model.json.
     Fit(cmd::fit::Args),
-    /// Score the model and its baselines by leave-one-out (Brier, log loss, AUC, calibration).
+    /// Score the model and its baselines held out: by crisis, forward in time, by lead time; false alarms.
     Evaluate(cmd::evaluate::Args),
     /// Probability of force within the horizon, with a 90% interval, drivers and restraints.
     Assess(cmd::assess::Args),
@@ -89,6 +91,7 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         Command::Validate(a) => cmd::validate::run(a),
+        Command::New(a) => cmd::new::run(a),
         Command::Cases(a) => cmd::cases::run(a),
         Command::Forecast(a) => cmd::forecast::run(a),
         Command::Serve(a) => cmd::serve::run(a),

@@ -12,6 +12,7 @@ pub mod fit;
 pub mod forecast;
 #[cfg(feature = "events")]
 pub mod monitor;
+pub mod new;
 pub mod report;
 pub mod scenarios;
 pub mod serve;

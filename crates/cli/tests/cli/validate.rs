@@ -50,3 +50,59 @@ fn every_case_file_validates_as_a_case() {
     let r = crate::macros::casus(&refs);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+#[test]
+fn the_whole_case_base_and_every_situation_validate_together() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let mut args: Vec<String> = vec!["validate".into()];
+    for dir in ["data/cases", "data/situations"] {
+        let mut files: Vec<String> = fs::read_dir(format!("{root}/{dir}"))
+            .unwrap()
+            .map(|e| e.unwrap().path().display().to_string())
+            .collect();
+        files.sort();
+        args.extend(files);
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_casus"))
+        .args(&args)
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("(case RUS-UKR-2014, 2 decision points, force yes)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_situation_with_evidence_after_its_date_is_refused_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("late.toml");
+    fs::write(
+        &f,
+        "id = \"x\"\npatron = \"RUS\"\ntarget = \"BLR\"\ncrisis_type = \"mass_protest\"\nas_of = 2020-08-25\n\n[[evidence]]\nfactor = \"invitation\"\ndate = 2020-08-27\ntext = \"A reserve police force is formed.\"\nsource = \"Reuters, 27 August 2020\"\n",
+    )
+    .unwrap();
+    let r = casus_fails!(2, "validate", f.to_str().unwrap());
+    assert!(
+        r.stderr.contains("late.toml:7:1:") && r.stderr.contains("after as_of 2020-08-25"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn casus_new_writes_a_file_that_validates_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("s.toml");
+    let p = f.to_str().unwrap();
+    casus_ok!("new", "RUS", "BLR", "--as-of", "2020-08-25", "--out", p);
+    let r = casus_ok!("validate", p);
+    assert!(r.stdout.contains("0 of 18 factors coded"), "{}", r.stdout);
+    let r = casus_fails!(2, "new", "RUS", "BLR", "--as-of", "2020-08-25", "--out", p);
+    assert!(r.stderr.contains("exists"), "{}", r.stderr);
+    casus_fails!(2, "new", "rus", "BLR", "--as-of", "2020-08-25");
+}

@@ -128,3 +128,57 @@ fn shipped_evaluation_is_current() {
         assert!(fc.pooled_model.brier < s.brier, "model not below {name}");
     }
 }
+
+/// Propping up an ally at its request, with troops flown in and no build-up beforehand, must not
+/// hang on a signal that only appears on the eve: every such decision point (pro-incumbent force,
+/// a request for troops, no more than "none to exercises" in the signals) gets a held-out forecast
+/// of at least 50%, and so does the same point with its signals coded "none".
+#[test]
+fn invited_interventions_without_a_build_up_are_foreseen() {
+    let path = repo_root().join("data/model/casus-evaluation.json");
+    let saved =
+        casus_model::eval::SavedEvaluation::from_json(&std::fs::read_to_string(path).unwrap())
+            .unwrap();
+    let model = FittedModel::from_json(
+        &std::fs::read_to_string(repo_root().join("data/model/casus-model.json")).unwrap(),
+    )
+    .unwrap();
+    let cases = case_base();
+    let mut seen = 0;
+    for c in &cases {
+        if c.outcome.direction != casus_core::Direction::ProIncumbent {
+            continue;
+        }
+        for s in c.all_snapshots() {
+            let f = &s.situation.factors;
+            let v = |k: Factor| f.get(k).point().unwrap();
+            if !s.force() || v(Factor::Invitation) < 0.75 || v(Factor::MilitarySignals) > 0.25 {
+                continue;
+            }
+            seen += 1;
+            let held_out = saved
+                .evaluation
+                .predictions
+                .iter()
+                .find(|p| p.id == s.id())
+                .unwrap_or_else(|| panic!("no held-out forecast for {}", s.id()));
+            assert!(held_out.model >= 0.5, "{}: {:.2}", s.id(), held_out.model);
+            let mut quiet = s.situation.clone();
+            quiet.factors.set(
+                Factor::MilitarySignals,
+                casus_core::FactorValue::known(0.0).unwrap(),
+            );
+            let p = model.assess(&quiet, &casus_model::AssessOptions::default());
+            assert!(
+                p.probability >= 0.5,
+                "{} without signals: {:.2}",
+                s.id(),
+                p.probability
+            );
+        }
+    }
+    assert!(
+        seen >= 4,
+        "only {seen} invited interventions without a build-up"
+    );
+}
