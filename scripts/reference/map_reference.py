@@ -40,7 +40,7 @@ FACTORS = [
     "armed_violence", "incumbent_in_control", "managed_transition", "expected_resistance",
     "mass_killings", "military_signals", "invitation", "military_capacity",
 ]
-# THEORY.md signs: + 1, weak + 0.5, - -1, direction 0; then the three structural terms.
+# docs/theory.md signs: + 1, weak + 0.5, - -1, direction 0; then the three structural terms.
 SIGN = {
     "ally_incumbent": 0.0, "incumbent_in_control": -1.0, "managed_transition": -1.0,
     "expected_resistance": -1.0, "mass_killings": 0.5,

@@ -1,4 +1,4 @@
-//! The eighteen factors of THEORY.md and what the theory says about each.
+//! The eighteen factors of docs/theory.md and what the theory says about each.
 //!
 //! The factor list is closed: situation files, the case base, the model and the reports all index
 //! factors by this enum, so a typo in a file is an error rather than a silently ignored key.
@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// One of THEORY.md's eighteen factors. Every factor is a number in [0, 1].
+/// One of docs/theory.md's eighteen factors. Every factor is a number in [0, 1].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Factor {
@@ -261,7 +261,7 @@ const META: [Meta; 18] = [
 ];
 
 impl Factor {
-    /// All factors in THEORY.md's order. Indexes into per-factor arrays follow this order.
+    /// All factors in docs/theory.md's order. Indexes into per-factor arrays follow this order.
     pub const ALL: [Factor; 18] = [
         Factor::AllyIncumbent,
         Factor::ContagionRisk,

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The default horizon: one year from `as_of` (THEORY.md, outcome coding).
+/// The default horizon: one year from `as_of` (docs/theory.md, outcome coding).
 pub const DEFAULT_HORIZON_DAYS: u32 = 365;
 
 /// An ISO 3166-1 alpha-3 code (three upper-case ASCII letters), or `SUN` for the USSR.
@@ -125,7 +125,7 @@ impl Situation {
     }
 }
 
-/// The patron's strongest action within the horizon: THEORY.md's ladder, weakest first.
+/// The patron's strongest action within the horizon: docs/theory.md's ladder, weakest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Response {
@@ -176,7 +176,7 @@ pub struct Outcome {
     pub summary: String,
 }
 
-/// Special kinds of case that THEORY.md warns differ from the rest.
+/// Special kinds of case that docs/theory.md warns differ from the rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Special {

@@ -1,4 +1,4 @@
-//! The shipped case base is complete and respects the temporal split (THEORY.md, evaluation protocol).
+//! The shipped case base is complete and respects the temporal split (docs/theory.md, evaluation protocol).
 
 use casus_core::{Factor, NaiveDate};
 

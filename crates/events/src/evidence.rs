@@ -67,7 +67,7 @@
 //! is a finding about the family, not about the factor's level, and a level is at most a lower
 //! bound on the factor: casus-monitor merges a suggestion `v > 0` as "at least `v`" and leaves a 0
 //! unknown. Levels are evidence to show next to an analyst's values, not to replace them.
-//! Factors (THEORY.md names) are suggested as:
+//! Factors (docs/theory.md names) are suggested as:
 //!
 //! | factor | from | rule |
 //! |---|---|---|
@@ -192,7 +192,7 @@ pub struct FamilySignal {
 /// A suggested factor value with the signals behind it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactorEvidence {
-    /// The factor's canonical name from THEORY.md.
+    /// The factor's canonical name from docs/theory.md.
     pub factor: &'static str,
     /// The suggested value in [0, 1].
     pub value: f64,

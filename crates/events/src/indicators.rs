@@ -40,7 +40,7 @@ pub(crate) const EVENTS_SUBDIR: &str = "events";
 /// Where an import puts the dyad-day rollup, inside its output directory.
 pub(crate) const DYAD_DAYS_SUBDIR: &str = "dyad_days";
 
-/// Indicator families: groups of CAMEO codes that stand for one of THEORY.md's signals.
+/// Indicator families: groups of CAMEO codes that stand for one of docs/theory.md's signals.
 ///
 /// Families are disjoint: an event belongs to the first family, in the order below, whose rule
 /// matches (see [`Family::sql_condition`]). The order puts the most severe reading first, so a
@@ -49,7 +49,7 @@ pub(crate) const DYAD_DAYS_SUBDIR: &str = "dyad_days";
 #[serde(rename_all = "snake_case")]
 pub enum Family {
     /// Root 20, unconventional mass violence (mass killings 202, ethnic cleansing 203, mass
-    /// expulsion 201, WMD 204): THEORY.md's `mass_killings`.
+    /// expulsion 201, WMD 204): docs/theory.md's `mass_killings`.
     MassViolence,
     /// Roots 18 (assault, bombings, assassinations) and 19 (fighting, occupation, blockade): the
     /// `armed_violence` ladder from riots to war.

@@ -20,7 +20,7 @@
 //! 3. then, if still fewer, other patrons' crises of the same kind.
 //!
 //! A patron is its country code: the USSR (`SUN`) is a different patron from Russia (`RUS`). Cases
-//! marked `special` (occupations, crises inside the patron's own state; THEORY.md's known traps)
+//! marked `special` (occupations, crises inside the patron's own state; docs/theory.md's known traps)
 //! and cases whose decision point is not before the situation's are left out. The **base rate** is
 //! the share of force among the `k` nearest. The **contrast** case is the nearest case, searched in
 //! the same order, whose outcome differs from that of most of the `k` nearest (for a situation whose

@@ -1,4 +1,4 @@
-//! The two core interests behind the patron's use of force (THEORY.md, step 1): the security of its
+//! The two core interests behind the patron's use of force (docs/theory.md, step 1): the security of its
 //! own regime, and its military-strategic position against the rival bloc.
 //!
 //! For each interest the explanation reports how much is at **stake** and how far the present course

@@ -1,4 +1,4 @@
-//! The move catalogue: named changes to factors that an actor might make (THEORY.md, "Actor moves").
+//! The move catalogue: named changes to factors that an actor might make (docs/theory.md, "Actor moves").
 //!
 //! Moves are data (`data/moves.toml`, embedded in the binary); users add their own with a file of the
 //! same shape. Every problem in a move file is reported with its file, line and column.

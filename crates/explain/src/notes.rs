@@ -19,7 +19,7 @@ pub struct FactorNote {
     pub label: &'static str,
     /// A number, `{low, high}` for a range, or null when unknown.
     pub value: FactorValue,
-    /// The value read against THEORY.md's anchors ("massive", "none", "unknown").
+    /// The value read against docs/theory.md's anchors ("massive", "none", "unknown").
     pub reading: String,
     /// Change in log-odds of force that the model attributes to this factor (None if not reported).
     pub contribution: Option<f64>,

@@ -1,4 +1,4 @@
-//! The escalation path of Ukraine 2014 (THEORY.md, step 3), as steps a situation has or has not
+//! The escalation path of Ukraine 2014 (docs/theory.md, step 3), as steps a situation has or has not
 //! reached.
 //!
 //! Each step is read off one factor (its *indicator*, in [0, 1]; for "incumbent ousted" it is

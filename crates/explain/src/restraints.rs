@@ -1,4 +1,4 @@
-//! What holds the patron back (THEORY.md, steps 2, 4 and 5): less drastic means and the costs of
+//! What holds the patron back (docs/theory.md, steps 2, 4 and 5): less drastic means and the costs of
 //! force.
 //!
 //! Each restraint is read off the coded factors by a documented threshold (midpoints of ranges):

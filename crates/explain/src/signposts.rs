@@ -1,6 +1,6 @@
 //! Signposts: the single changes that would move the probability most — what to watch.
 //!
-//! For every factor, the situation is re-assessed with that factor moved to each of THEORY.md's
+//! For every factor, the situation is re-assessed with that factor moved to each of docs/theory.md's
 //! three anchors (0, 0.5, 1) in turn, all else as coded; an uncoded factor is resolved to each
 //! anchor, which is its value of information. Per factor the largest rise and the largest fall are
 //! kept; the signposts are the largest rises (at least half a percentage point), then the largest

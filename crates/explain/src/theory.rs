@@ -4,7 +4,7 @@
 //! Two checks:
 //! - **moves**: a catalogued move the theory expects to raise the risk that lowers it under the
 //!   model (or one expected to lower it that raises it);
-//! - **factors**: a factor with a signed expectation in THEORY.md (+, weak +, −) whose full swing
+//! - **factors**: a factor with a signed expectation in docs/theory.md (+, weak +, −) whose full swing
 //!   from 0 to 1, all else as coded, moves the probability the other way.
 //!
 //! A change smaller than [`crate::scenarios::NO_EFFECT`] counts as no effect, which is not a

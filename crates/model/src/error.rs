@@ -5,7 +5,7 @@ use casus_core::{Factor, NaiveDate};
 /// Everything that can go wrong when fitting, evaluating or loading a model.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
-    /// A case began on or after the temporal split and may not be fitted on (THEORY.md).
+    /// A case began on or after the temporal split and may not be fitted on (docs/theory.md).
     #[error(
         "case {id} began on {crisis_start}, on or after the temporal split ({split}); \
          crises from 2020 on are out of sample and may not be fitted or evaluated on"

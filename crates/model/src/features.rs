@@ -5,7 +5,7 @@
 //!
 //! | # | feature | definition | prior sign |
 //! |---|---|---|---|
-//! | 0–17 | main effects | `x_j − 0.5` for every factor | THEORY.md's sign (`ally_incumbent`: none) |
+//! | 0–17 | main effects | `x_j − 0.5` for every factor | docs/theory.md's sign (`ally_incumbent`: none) |
 //! | 18 | propping path | `ally · threat`, `threat = mean(1 − in_control, repression_failed, security_defection, invitation)` | + |
 //! | 19 | hostile-capital path | `(1 − ally · in_control) · stakes`, `stakes = mean(reorientation, rival_support, membership_prospect, strategic_assets)` | + |
 //! | 20 | ally in charge ("can afford to wait") | `ally · in_control` | − |
@@ -13,7 +13,7 @@
 //! `1 − ally · in_control` is how far the capital is out of friendly hands: a hostile incumbent
 //! (Georgia 2008) or an allied incumbent who has been swept away (Ukraine 2014). The two path terms
 //! let `ally_incumbent` raise the risk when an ally is threatened and lower it when a hostile
-//! government holds high stakes — what a single signed weight cannot do (THEORY.md, *Direction*).
+//! government holds high stakes — what a single signed weight cannot do (docs/theory.md, *Direction*).
 
 use casus_core::{Factor, Sign};
 

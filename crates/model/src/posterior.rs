@@ -3,7 +3,7 @@
 //! Parameters `theta = (alpha, z_1..z_21, log mu, log tau)` (24 numbers):
 //!
 //! ```text
-//! beta_k  = s_k · mu + tau · z_k          s_k: THEORY.md's sign (+1, +0.5 weak, −1, 0)
+//! beta_k  = s_k · mu + tau · z_k          s_k: docs/theory.md's sign (+1, +0.5 weak, −1, 0)
 //! y_i     ~ Bernoulli(logistic(alpha + beta · f_i))
 //! alpha   ~ Normal(0, intercept_sd)
 //! z_k     ~ Normal(0, 1)                  (non-centred: no funnel for NUTS)

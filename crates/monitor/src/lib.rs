@@ -46,7 +46,7 @@
 //!    data for the dyad's countries (days before it are "no data", not quiet days); a day with
 //!    fewer than `min_baseline_days` (default 14) of baseline gets no evidence at all.
 //!
-//! 3. **Factors.** `casus_events::suggest_factors` maps levels to THEORY.md's factors:
+//! 3. **Factors.** `casus_events::suggest_factors` maps levels to docs/theory.md's factors:
 //!    `protest_scale` = protest; `repression_failed` = min(repression, protest);
 //!    `military_signals` = max(force_posture, threat, accusation / 2); `rival_support`,
 //!    `mass_killings`, `armed_violence` = their family's level.

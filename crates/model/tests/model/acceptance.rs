@@ -1,5 +1,5 @@
 //! The product owner's checks on the real case base. These are reported, not tuned for: the model
-//! was designed from THEORY.md before they were run.
+//! was designed from docs/theory.md before they were run.
 
 use crate::common::{case_base, repo_root};
 use casus_model::{AssessOptions, FittedModel, ModelSpec};
