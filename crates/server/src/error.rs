@@ -19,6 +19,18 @@ pub enum ApiError {
     /// A write without the configured bearer token.
     #[error("this server requires `Authorization: Bearer <token>` for writes")]
     Unauthorized,
+    /// The `Host` header does not name this server (DNS rebinding, or a missing `--allow-host`).
+    #[error(
+        "this server does not answer to host `{host}`; open it as http://127.0.0.1:PORT or \
+         http://localhost:PORT, or start it with `--allow-host NAME` for another name"
+    )]
+    ForbiddenHost { host: String },
+    /// A state-changing request from another site's page (its `Origin` is not this server).
+    #[error("cross-site request refused: origin `{origin}` is not this server")]
+    ForbiddenOrigin { origin: String },
+    /// A JSON endpoint was sent something else (e.g. an HTML form's `text/plain`).
+    #[error("send the body as JSON with `Content-Type: application/json` (got `{given}`)")]
+    UnsupportedMediaType { given: String },
     /// The request body is larger than the server accepts.
     #[error("request body larger than {limit} bytes")]
     TooLarge { limit: usize },
@@ -57,6 +69,9 @@ impl ApiError {
             ApiError::BadRequest { code, .. } => code,
             ApiError::NotFound { .. } => "not_found",
             ApiError::Unauthorized => "unauthorized",
+            ApiError::ForbiddenHost { .. } => "forbidden_host",
+            ApiError::ForbiddenOrigin { .. } => "forbidden_origin",
+            ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
             ApiError::TooLarge { .. } => "payload_too_large",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Conflict { .. } => "conflict",
@@ -73,6 +88,8 @@ pub fn status_of(e: &ApiError) -> StatusCode {
         ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
         ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
         ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+        ApiError::ForbiddenHost { .. } | ApiError::ForbiddenOrigin { .. } => StatusCode::FORBIDDEN,
+        ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         ApiError::Conflict { .. } => StatusCode::CONFLICT,

@@ -7,6 +7,9 @@
 //!
 //! * loopback by default; a non-loopback address refuses to start without a token, and with a
 //!   token every write (`POST`) needs `Authorization: Bearer <token>`;
+//! * no other web page can use the server through the analyst's browser ([`guard`]): a `Host` that
+//!   is not one of the server's names (DNS rebinding) is refused with 403, a write whose `Origin`
+//!   is another site with 403, and a JSON endpoint sent anything but `application/json` with 415;
 //! * request bodies are limited to [`BODY_LIMIT`] bytes;
 //! * no request names a file: situations arrive as JSON bodies, the database path is fixed at start;
 //! * forecasts are acknowledged only after the store has committed them (WAL, `synchronous=FULL`).
@@ -22,6 +25,7 @@ mod api;
 mod assets;
 pub mod engine;
 pub mod error;
+pub mod guard;
 mod state;
 
 pub use api::{casus_forecast, default_question};
@@ -29,6 +33,7 @@ pub use assets::ASSETS;
 pub use casus_explain::{Catalogue, Explanation, Move};
 pub use engine::{ASSESS_SEED, Engine, EngineError};
 pub use error::{ApiError, status_of};
+pub use guard::HostPolicy;
 pub use state::{AppState, MonitorSource, Series, SeriesPoint};
 
 use axum::Router;
@@ -90,6 +95,9 @@ pub fn router(state: AppState) -> Router {
     let mut api = Router::new();
     for &(method, path, write) in ROUTES {
         let mut h = handler(method, path);
+        if method == "post" {
+            h = h.route_layer(axum::middleware::from_fn(guard::require_json));
+        }
         if write {
             h = h.route_layer(axum::middleware::from_fn_with_state(
                 state.clone(),
@@ -102,6 +110,11 @@ pub fn router(state: AppState) -> Router {
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(guard::check_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::check_host,
+        ))
         .layer(axum::middleware::from_fn(api::security_headers))
         .with_state(state)
 }
@@ -143,11 +156,17 @@ impl Config {
 }
 
 /// Serve `state` on `listener` until Ctrl-C (or the future `shutdown` completes).
+///
+/// Unless `state` already has a [`HostPolicy`], the listener's address sets it, so a served router
+/// always checks `Host`.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    state: AppState,
+    mut state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    if state.hosts.is_none() {
+        state = state.with_hosts(HostPolicy::for_addr(listener.local_addr()?, &[]));
+    }
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await

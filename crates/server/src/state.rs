@@ -44,6 +44,8 @@ pub struct AppState {
     pub builtin: Arc<Vec<Situation>>,
     pub uploaded: Arc<RwLock<BTreeMap<String, Situation>>>,
     pub token: Option<Arc<str>>,
+    /// The `Host` names answered; `None` until the address is known ([`crate::serve`] sets it).
+    pub hosts: Option<Arc<crate::HostPolicy>>,
     pub monitor: Option<Arc<dyn MonitorSource>>,
     /// What the health endpoint says about the store (e.g. "sqlite:/path/casus.db").
     pub store_label: Arc<str>,
@@ -59,6 +61,7 @@ impl AppState {
             builtin: Arc::new(casus_data::builtin::situations().unwrap_or_default()),
             uploaded: Arc::default(),
             token: None,
+            hosts: None,
             monitor: None,
             store_label: store_label.into(),
         }
@@ -66,6 +69,12 @@ impl AppState {
 
     pub fn with_token(mut self, token: Option<String>) -> AppState {
         self.token = token.map(Into::into);
+        self
+    }
+
+    /// Answer only the `Host` names of `policy` (see [`crate::HostPolicy::for_addr`]).
+    pub fn with_hosts(mut self, policy: crate::HostPolicy) -> AppState {
+        self.hosts = Some(Arc::new(policy));
         self
     }
 

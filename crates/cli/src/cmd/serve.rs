@@ -18,6 +18,11 @@ pub struct Args {
     /// Bearer token that writes must carry (at least 16 characters) [default: $CASUS_TOKEN].
     #[arg(long, env = "CASUS_TOKEN", hide_env_values = true)]
     token: Option<String>,
+    /// Another host name the server may be reached by (repeatable), e.g. `casus.team.example`
+    /// behind a team's DNS [default: none; only the bound address, and `localhost` on loopback or
+    /// on 0.0.0.0, are answered, so that a DNS-rebinding page cannot reach the server].
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_hosts: Vec<String>,
     /// Imported event data (`casus events import --out DIR`) for the dashboard's monitoring
     /// charts [default: none; the monitoring page then says so].
     #[cfg(feature = "events")]
@@ -97,6 +102,14 @@ pub fn engine() -> anyhow::Result<Arc<Engine>> {
     Ok(Arc::new(Engine::builtin()?))
 }
 
+/// Letters, digits, `-` and `.`: a DNS name as a browser sends it in `Host`.
+fn is_host_name(h: &str) -> bool {
+    !h.is_empty()
+        && h.len() <= 253
+        && h.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = Config {
         addr: args.addr,
@@ -105,6 +118,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     config
         .check()
         .map_err(|e| crate::output::BadInput(e.to_string()))?;
+    if let Some(bad) = args.allow_hosts.iter().find(|h| !is_host_name(h)) {
+        return Err(crate::output::BadInput(format!(
+            "--allow-host `{bad}` must be a host name without port or scheme, e.g. casus.team.example"
+        ))
+        .into());
+    }
     let store = casus_store::SqliteStore::open(&args.db)
         .with_context(|| format!("cannot open the forecast store {}", args.db.display()))?;
     let state = AppState::new(
@@ -137,6 +156,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .await
             .with_context(|| format!("cannot listen on {}", config.addr))?;
         let addr = listener.local_addr()?;
+        let state = state.with_hosts(casus_server::HostPolicy::for_addr(addr, &args.allow_hosts));
         // Tests and scripts read this line to learn the port when --addr ends in :0.
         println!("casus: serving the dashboard on http://{addr}/ (API at /api/v1)");
         use std::io::Write;

@@ -4,5 +4,6 @@ mod api;
 mod assets;
 mod browser;
 mod common;
+mod guard;
 mod kill9;
 mod openapi;
