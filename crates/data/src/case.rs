@@ -187,7 +187,7 @@ pub fn parse_case(path: &Path, src: &str) -> Result<Case, DataError> {
         crisis_type: f.crisis_type,
         as_of,
         horizon_days: f.horizon_days.map_or(DEFAULT_HORIZON_DAYS, |h| h.0),
-        factors: f.factors.get_ref().clone(),
+        factors: *f.factors.get_ref(),
         evidence: f.evidence.iter().map(EvidenceRow::to_evidence).collect(),
     };
     check_decisive_evidence(&err, f.factors.span(), &main_label, &situation)?;
@@ -227,7 +227,7 @@ pub fn parse_case(path: &Path, src: &str) -> Result<Case, DataError> {
             crisis_type: f.crisis_type,
             as_of: snap_as_of,
             horizon_days: row.horizon_days.map_or(DEFAULT_HORIZON_DAYS, |h| h.0),
-            factors: row.factors.get_ref().clone(),
+            factors: *row.factors.get_ref(),
             evidence: row.evidence.iter().map(EvidenceRow::to_evidence).collect(),
         };
         check_decisive_evidence(&err, row.factors.span(), &label, &sit)?;

@@ -29,7 +29,7 @@ pub fn coding_sensitivity<M: RiskModel + ?Sized>(model: &M, s: &Situation) -> Ve
         .map(|&f| {
             let step = |d: f64| {
                 let moved = s.factors.get(f).shifted(d)?;
-                let mut values = s.factors.clone();
+                let mut values = s.factors;
                 values.set(f, moved);
                 Some(model.estimate_probability(&values, s.horizon_days))
             };

@@ -68,11 +68,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    if !cases.is_empty() && bad == 0 {
-        if let Err(e) = check_pairs_with_neighbours(cases) {
-            bad += 1;
-            eprintln!("{e}");
-        }
+    if !cases.is_empty()
+        && bad == 0
+        && let Err(e) = check_pairs_with_neighbours(cases)
+    {
+        bad += 1;
+        eprintln!("{e}");
     }
     Ok(if bad == 0 {
         ExitCode::SUCCESS
