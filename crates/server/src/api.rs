@@ -369,6 +369,8 @@ pub struct ForecastRequest {
     /// An external crowd's forecast: its source and probability (no situation).
     source: Option<String>,
     probability: Option<f64>,
+    /// Only for a crowd forecast made earlier: it is then stored as `imported`. casus forecasts are
+    /// dated by the server, so that none can be backdated.
     created_at: Option<DateTime<Utc>>,
 }
 
@@ -412,6 +414,12 @@ pub async fn create_forecast(
                 "casus forecasts come from the model: give a situation, not a probability",
             ));
         }
+        if r.created_at.is_some() {
+            return Err(ApiError::bad(
+                "bad_request",
+                "casus forecasts are dated by the server when they are made: leave out `created_at`",
+            ));
+        }
         let s = resolve_situation(&st, r.situation.as_ref(), r.situation_id.as_deref())?;
         casus_forecast(&st.engine, &s)
     } else {
@@ -421,15 +429,15 @@ pub async fn create_forecast(
                 "a crowd forecast needs `probability` and `question`",
             ));
         };
-        NewForecast::new(q, p, source)
+        match r.created_at {
+            Some(at) => NewForecast::imported_at(q, p, source, at),
+            None => NewForecast::new(q, p, source),
+        }
     };
     if let Some(q) = r.question {
         f.question = q;
     }
     f.question_key = r.question_key;
-    if let Some(t) = r.created_at {
-        f.created_at = t;
-    }
     let store = st.store.clone();
     let rec = blocking(move || Ok(store.record(&f)?)).await?;
     Ok((StatusCode::CREATED, Json(rec)))

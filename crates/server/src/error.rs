@@ -105,7 +105,10 @@ impl From<StoreError> for ApiError {
             StoreError::AlreadyResolved { .. } => ApiError::Conflict {
                 message: e.to_string(),
             },
-            StoreError::Invalid { .. } | StoreError::Import { .. } => {
+            StoreError::Invalid { .. }
+            | StoreError::Import { .. }
+            | StoreError::AfterResolution { .. }
+            | StoreError::BadResolutionTime { .. } => {
                 ApiError::bad("invalid_forecast", e.to_string())
             }
             other => ApiError::Store(other),

@@ -82,7 +82,13 @@ pub struct NewForecast {
     pub model_id: Option<String>,
     pub model_version: Option<String>,
     pub source: Source,
+    /// When the forecast was made. casus forecasts are stamped by whoever records them (the server,
+    /// the CLI) at that moment; only an imported forecast brings its own date.
     pub created_at: DateTime<Utc>,
+    /// True for a forecast brought in with its own date (a crowd's series, an API client that gave
+    /// `created_at`), false for one stamped when it was recorded.
+    #[serde(default)]
+    pub imported: bool,
 }
 
 impl NewForecast {
@@ -101,7 +107,24 @@ impl NewForecast {
             model_id: None,
             model_version: None,
             source,
-            created_at: Utc::now(),
+            // The store keeps microseconds; stamping at that precision keeps the value equal to
+            // what is read back.
+            created_at: chrono::SubsecRound::trunc_subsecs(Utc::now(), 6),
+            imported: false,
+        }
+    }
+
+    /// An external forecast made at `at`, recorded now: marked [`imported`](Self::imported).
+    pub fn imported_at(
+        question: impl Into<String>,
+        probability: f64,
+        source: Source,
+        at: DateTime<Utc>,
+    ) -> NewForecast {
+        NewForecast {
+            created_at: at,
+            imported: true,
+            ..NewForecast::new(question, probability, source)
         }
     }
 
@@ -134,6 +157,12 @@ impl NewForecast {
         }
         if self.horizon_days == Some(0) {
             return bad("horizon_days", "must be at least 1");
+        }
+        if self.created_at > Utc::now() {
+            return bad(
+                "created_at",
+                "is in the future: a forecast is dated when it was made",
+            );
         }
         Ok(())
     }
@@ -209,6 +238,9 @@ mod tests {
         assert!(f.validate().is_err());
         f.interval = Some([0.4, 0.6]);
         f.question = " ".into();
+        assert!(f.validate().is_err());
+        f.question = "q".into();
+        f.created_at = Utc::now() + chrono::Duration::days(1);
         assert!(f.validate().is_err());
     }
 }

@@ -18,15 +18,21 @@
 //! assert!((casus.brier.unwrap() - 0.0064).abs() < 1e-12);
 //! ```
 //!
+//! A stored forecast is append-only: its probability and date never change, an outcome is added
+//! once, and nothing is deleted (enforced by triggers in the database). [`export_jsonl`] and
+//! [`ForecastStore::restore`] back a track record up and move it, exactly.
+//!
 //! Durability: the SQLite file runs in WAL mode with `synchronous=FULL`, so a forecast whose
 //! `record` call returned is on disk, and survives a `kill -9` of the process (and a power cut).
 
+mod backup;
 mod error;
 mod forecast;
 mod import;
 mod scoring;
 mod sqlite;
 
+pub use backup::{export_jsonl, parse_export};
 pub use error::StoreError;
 pub use forecast::{Forecast, ListQuery, NewForecast, Resolution, Source, input_hash};
 pub use import::{ImportSummary, import_series, parse_series};
@@ -61,4 +67,7 @@ pub trait ForecastStore: Send + Sync {
         outcome: bool,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<usize, StoreError>;
+    /// Restore an exported track record ([`export_jsonl`]) into this store, which must be empty:
+    /// every forecast keeps its id, date, outcome and `imported` mark. One transaction.
+    fn restore(&self, fs: &[Forecast]) -> Result<usize, StoreError>;
 }
