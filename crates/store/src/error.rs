@@ -22,6 +22,12 @@ pub enum StoreError {
          its -wal and -shm files and of their directory, and that the disk is mounted read-write)"
     )]
     ReadOnly { op: &'static str },
+    /// SQLite could not open the file, or create its `-wal` and `-shm` files beside it.
+    #[error(
+        "forecast store: {op}: cannot open the database file (does its directory exist, and may \
+         casus create files in it?)"
+    )]
+    CannotOpen { op: &'static str },
     /// The file is not an SQLite database, or its pages fail SQLite's integrity check.
     #[error(
         "forecast store: {op}: the database file is corrupt or not a casus forecast store \
@@ -88,6 +94,7 @@ impl StoreError {
         move |source| match source.sqlite_error_code() {
             Some(C::DiskFull) => StoreError::DiskFull { op },
             Some(C::ReadOnly) => StoreError::ReadOnly { op },
+            Some(C::CannotOpen) => StoreError::CannotOpen { op },
             Some(C::NotADatabase | C::DatabaseCorrupt) => StoreError::Corrupt {
                 op,
                 detail: source.to_string(),
@@ -105,6 +112,7 @@ impl StoreError {
                 | StoreError::SchemaTooNew { .. }
                 | StoreError::DiskFull { .. }
                 | StoreError::ReadOnly { .. }
+                | StoreError::CannotOpen { .. }
                 | StoreError::Corrupt { .. }
                 | StoreError::Export { .. }
         )

@@ -144,6 +144,16 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Forecast> {
 impl SqliteStore {
     /// Open (creating if needed) the store at `path` and bring its schema up to date.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        // SQLite would open a file it cannot write read-only and fail only at the first write, or
+        // fail with a bare "unable to open": say so up front (opening to append changes nothing).
+        if let Err(e) = std::fs::OpenOptions::new().append(true).open(path)
+            && matches!(
+                e.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            )
+        {
+            return Err(StoreError::ReadOnly { op: "open" });
+        }
         let conn = Connection::open(path).map_err(StoreError::sql("open"))?;
         Self::init(conn, true)
     }

@@ -28,11 +28,7 @@ fn export_restore_export_is_byte_identical() {
     std::fs::write(&file, &first).unwrap();
     let file = file.display().to_string();
     let r = casus_ok!("forecast", "--db", &b, "restore", &file);
-    assert!(
-        r.stdout.starts_with("Restored 9 forecasts"),
-        "{}",
-        r.stdout
-    );
+    assert!(r.stdout.starts_with("Restored 9 forecasts"), "{}", r.stdout);
     let second = casus_ok!("forecast", "--db", &b, "export").stdout;
     assert!(
         first == second,
