@@ -17,10 +17,12 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-type Result<T> = std::result::Result<T, ApiError>;
+pub(crate) type Result<T> = std::result::Result<T, ApiError>;
 
 /// Read a JSON body, turning every failure into an [`ApiError`].
-fn body<T: DeserializeOwned>(b: std::result::Result<Bytes, BytesRejection>) -> Result<T> {
+pub(crate) fn body<T: DeserializeOwned>(
+    b: std::result::Result<Bytes, BytesRejection>,
+) -> Result<T> {
     let bytes = b.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::TooLarge { limit: BODY_LIMIT }
@@ -32,12 +34,14 @@ fn body<T: DeserializeOwned>(b: std::result::Result<Bytes, BytesRejection>) -> R
 }
 
 /// Parse a situation given as JSON in the TOML shape.
-fn situation_of(v: &Value) -> Result<Situation> {
+pub(crate) fn situation_of(v: &Value) -> Result<Situation> {
     Ok(casus_data::situation_from_json(&v.to_string())?)
 }
 
 /// Run blocking store work off the async workers.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| ApiError::Internal {
@@ -109,94 +113,22 @@ pub struct Health {
     auth: bool,
 }
 
-pub async fn health(State(st): State<AppState>) -> Json<Health> {
-    Json(Health {
+pub async fn health(State(st): State<AppState>) -> Result<Json<Health>> {
+    let uploaded = crate::situations::uploaded_count(&st).await?;
+    Ok(Json(Health {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
         model: st.engine.model_id(),
         store: st.store_label.to_string(),
         cases: st.cases.len(),
-        situations: st.builtin.len() + st.uploaded.read().map(|u| u.len()).unwrap_or(0),
+        situations: st.builtin.len() + uploaded,
         monitor: st.monitor.is_some(),
         auth: st.token.is_some(),
-    })
+    }))
 }
 
 pub async fn openapi() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON)
-}
-
-// ---- situations ---------------------------------------------------------------------------
-
-#[derive(Serialize)]
-pub struct SituationSummary {
-    id: String,
-    title: String,
-    patron: String,
-    target: String,
-    crisis_type: &'static str,
-    as_of: casus_core::NaiveDate,
-    horizon_days: u32,
-    origin: &'static str,
-    probability: f64,
-    interval: [f64; 2],
-}
-
-fn summary(st: &AppState, s: &Situation, origin: &'static str) -> SituationSummary {
-    let a = st.engine.assess(s);
-    SituationSummary {
-        id: s.id.clone(),
-        title: s.title.clone(),
-        patron: s.patron.to_string(),
-        target: s.target.to_string(),
-        crisis_type: s.crisis_type.name(),
-        as_of: s.as_of,
-        horizon_days: s.horizon_days,
-        origin,
-        probability: a.probability,
-        interval: a.interval,
-    }
-}
-
-pub async fn list_situations(State(st): State<AppState>) -> Json<Vec<SituationSummary>> {
-    let uploaded: Vec<Situation> = st
-        .uploaded
-        .read()
-        .map(|u| u.values().cloned().collect())
-        .unwrap_or_default();
-    let mut out: Vec<_> = st
-        .builtin
-        .iter()
-        .map(|s| summary(&st, s, "builtin"))
-        .collect();
-    out.extend(uploaded.iter().map(|s| summary(&st, s, "uploaded")));
-    Json(out)
-}
-
-pub async fn upload_situation(
-    State(st): State<AppState>,
-    b: std::result::Result<Bytes, BytesRejection>,
-) -> Result<(StatusCode, Json<SituationSummary>)> {
-    let v: Value = body(b)?;
-    let s = situation_of(&v)?;
-    let mut up = st.uploaded.write().unwrap_or_else(|p| p.into_inner());
-    if up.len() >= crate::state::MAX_UPLOADED && !up.contains_key(&s.id) {
-        return Err(ApiError::Conflict {
-            message: format!("at most {} uploaded situations", crate::state::MAX_UPLOADED),
-        });
-    }
-    up.insert(s.id.clone(), s.clone());
-    drop(up);
-    Ok((StatusCode::CREATED, Json(summary(&st, &s, "uploaded"))))
-}
-
-pub async fn get_situation(
-    State(st): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Json<Situation>> {
-    st.situation(&id)
-        .map(Json)
-        .ok_or_else(|| ApiError::not_found(format!("situation `{id}`")))
 }
 
 // ---- assessments ---------------------------------------------------------------------------
@@ -251,25 +183,13 @@ pub struct ScenarioResponse {
     factors: casus_core::FactorValues,
 }
 
-fn resolve_situation(st: &AppState, s: Option<&Value>, id: Option<&str>) -> Result<Situation> {
-    match (s, id) {
-        (Some(v), None) => situation_of(v),
-        (None, Some(id)) => st
-            .situation(id)
-            .ok_or_else(|| ApiError::not_found(format!("situation `{id}`"))),
-        _ => Err(ApiError::bad(
-            "bad_request",
-            "give exactly one of `situation` (JSON) or `situation_id`",
-        )),
-    }
-}
-
 pub async fn scenarios(
     State(st): State<AppState>,
     b: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Json<ScenarioResponse>> {
     let r: ScenarioRequest = body(b)?;
-    let base = resolve_situation(&st, r.situation.as_ref(), r.situation_id.as_deref())?;
+    let (base, _) =
+        crate::situations::resolve(&st, r.situation.as_ref(), r.situation_id.as_deref()).await?;
     let moves = st
         .engine
         .moves
@@ -420,8 +340,12 @@ pub async fn create_forecast(
                 "casus forecasts are dated by the server when they are made: leave out `created_at`",
             ));
         }
-        let s = resolve_situation(&st, r.situation.as_ref(), r.situation_id.as_deref())?;
-        casus_forecast(&st.engine, &s)
+        let (s, version) =
+            crate::situations::resolve(&st, r.situation.as_ref(), r.situation_id.as_deref())
+                .await?;
+        let mut f = casus_forecast(&st.engine, &s);
+        f.situation_version = version;
+        f
     } else {
         let (Some(p), Some(q)) = (r.probability, r.question.clone()) else {
             return Err(ApiError::bad(

@@ -6,12 +6,14 @@
 //! applied the safety rules:
 //!
 //! * loopback by default; a non-loopback address refuses to start without a token, and with a
-//!   token every write (`POST`) needs `Authorization: Bearer <token>`;
+//!   token every write (`POST` to a write route, `DELETE`) needs `Authorization: Bearer <token>`;
 //! * no other web page can use the server through the analyst's browser ([`guard`]): a `Host` that
 //!   is not one of the server's names (DNS rebinding) is refused with 403, a write whose `Origin`
 //!   is another site with 403, and a JSON endpoint sent anything but `application/json` with 415;
 //! * request bodies are limited to [`BODY_LIMIT`] bytes;
 //! * no request names a file: situations arrive as JSON bodies, the database path is fixed at start;
+//! * uploaded situations are kept in the store as situation files (TOML), one version per changed
+//!   upload, so they survive a restart; forecasts name the version they assessed;
 //! * forecasts are acknowledged only after the store has committed them (WAL, `synchronous=FULL`).
 //!
 //! Handlers are thin: they parse, call the engine or the store, and serialise. `POST /assess`
@@ -26,6 +28,7 @@ mod assets;
 pub mod engine;
 pub mod error;
 pub mod guard;
+mod situations;
 mod state;
 
 pub use api::{casus_forecast, default_question};
@@ -34,11 +37,12 @@ pub use casus_explain::{Catalogue, Explanation, Move};
 pub use engine::{ASSESS_SEED, Engine, EngineError};
 pub use error::{ApiError, status_of};
 pub use guard::HostPolicy;
+pub use situations::MAX_UPLOADED;
 pub use state::{AppState, MonitorSource, Series, SeriesPoint};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, delete, get, post};
 use std::net::SocketAddr;
 
 /// Largest request body accepted (a situation with evidence is a few KiB).
@@ -55,6 +59,7 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
     ("get", "/api/v1/situations", false),
     ("post", "/api/v1/situations", true),
     ("get", "/api/v1/situations/{id}", false),
+    ("delete", "/api/v1/situations/{id}", true),
     ("post", "/api/v1/assess", false),
     ("post", "/api/v1/explain", false),
     ("get", "/api/v1/moves", false),
@@ -72,9 +77,10 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
     match (method, path) {
         ("get", "/api/v1/health") => get(api::health),
         ("get", "/api/v1/openapi.json") => get(api::openapi),
-        ("get", "/api/v1/situations") => get(api::list_situations),
-        ("post", "/api/v1/situations") => post(api::upload_situation),
-        ("get", "/api/v1/situations/{id}") => get(api::get_situation),
+        ("get", "/api/v1/situations") => get(situations::list),
+        ("post", "/api/v1/situations") => post(situations::upload),
+        ("get", "/api/v1/situations/{id}") => get(situations::get),
+        ("delete", "/api/v1/situations/{id}") => delete(situations::delete),
         ("post", "/api/v1/assess") => post(api::assess),
         ("post", "/api/v1/explain") => post(api::explain),
         ("get", "/api/v1/moves") => get(api::moves),

@@ -4,11 +4,7 @@ use crate::Engine;
 use casus_core::{Case, CountryCode, NaiveDate, Situation};
 use casus_store::ForecastStore;
 use serde::Serialize;
-use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock};
-
-/// Most uploaded situations kept in memory at once.
-pub const MAX_UPLOADED: usize = 500;
+use std::sync::Arc;
 
 /// A daily monitoring series for one dyad (patron, target): one value per metric per day.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -42,7 +38,6 @@ pub struct AppState {
     pub store: Arc<dyn ForecastStore>,
     pub cases: Arc<Vec<Case>>,
     pub builtin: Arc<Vec<Situation>>,
-    pub uploaded: Arc<RwLock<BTreeMap<String, Situation>>>,
     pub token: Option<Arc<str>>,
     /// The `Host` names answered; `None` until the address is known ([`crate::serve`] sets it).
     pub hosts: Option<Arc<crate::HostPolicy>>,
@@ -59,7 +54,6 @@ impl AppState {
             store,
             cases: Arc::new(casus_data::builtin::cases().unwrap_or_default()),
             builtin: Arc::new(casus_data::builtin::situations().unwrap_or_default()),
-            uploaded: Arc::default(),
             token: None,
             hosts: None,
             monitor: None,
@@ -91,18 +85,5 @@ impl AppState {
     pub fn with_cases(mut self, c: Vec<Case>) -> AppState {
         self.cases = Arc::new(c);
         self
-    }
-
-    /// A built-in or uploaded situation by id (uploaded ones shadow built-ins).
-    pub fn situation(&self, id: &str) -> Option<Situation> {
-        if let Some(s) = self
-            .uploaded
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(id)
-        {
-            return Some(s.clone());
-        }
-        self.builtin.iter().find(|s| s.id == id).cloned()
     }
 }

@@ -70,6 +70,10 @@ pub struct NewForecast {
     /// `metaculus:1688`. Casus's and the crowd's forecasts are compared side by side on it.
     pub question_key: Option<String>,
     pub situation_id: Option<String>,
+    /// The version of an uploaded situation that was assessed (built-in and inline situations have
+    /// none).
+    #[serde(default)]
+    pub situation_version: Option<u32>,
     pub patron: Option<String>,
     pub target: Option<String>,
     pub horizon_days: Option<u32>,
@@ -98,6 +102,7 @@ impl NewForecast {
             question: question.into(),
             question_key: None,
             situation_id: None,
+            situation_version: None,
             patron: None,
             target: None,
             horizon_days: None,

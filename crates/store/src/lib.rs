@@ -30,6 +30,7 @@ mod error;
 mod forecast;
 mod import;
 mod scoring;
+mod situations;
 mod sqlite;
 
 pub use backup::{export_jsonl, parse_export};
@@ -39,11 +40,12 @@ pub use import::{ImportSummary, import_series, parse_series};
 pub use scoring::{
     CalibrationBin, PairedScores, Scores, SourceScores, TimelinePoint, brier, log_loss, score,
 };
+pub use situations::{SituationStore, StoredSituation};
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 
-/// Where forecasts live. The server and the CLI hold a `dyn ForecastStore`; [`SqliteStore`] is the
-/// implementation they use.
-pub trait ForecastStore: Send + Sync {
+/// Where forecasts (and, through [`SituationStore`], uploaded situations) live. The server and the
+/// CLI hold a `dyn ForecastStore`; [`SqliteStore`] is the implementation they use.
+pub trait ForecastStore: SituationStore + Send + Sync {
     /// Store a forecast. When this returns `Ok`, the forecast is durable.
     fn record(&self, f: &NewForecast) -> Result<Forecast, StoreError>;
     /// Store many forecasts in one transaction; rows already present (same source, question key and

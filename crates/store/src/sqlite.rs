@@ -46,14 +46,18 @@ const MIGRATIONS: &[&str] = &[
     // 2: importing the same crowd point twice is a no-op.
     "CREATE UNIQUE INDEX forecasts_point ON forecasts (source, question_key, created_at)
         WHERE question_key IS NOT NULL AND source <> 'casus';",
-    // 3: a track record nobody can rewrite. A forecast brought in with its own date is marked
-    // `imported`; once stored, only its outcome may be added, once, and never before it was made.
+    // 3: a track record nobody can rewrite, and uploaded situations that persist. A forecast brought
+    // in with its own date is marked `imported`; once stored, only its outcome may be added, once,
+    // and never before it was made. A forecast of an uploaded situation names the version assessed;
+    // a version, once stored, never changes (a delete only marks it).
     "ALTER TABLE forecasts ADD COLUMN imported INTEGER NOT NULL DEFAULT 0 CHECK (imported IN (0, 1));
+    ALTER TABLE forecasts ADD COLUMN situation_version INTEGER;
     CREATE TRIGGER forecasts_append_only BEFORE UPDATE ON forecasts
     WHEN OLD.outcome IS NOT NULL OR OLD.resolved_at IS NOT NULL
         OR NEW.outcome IS NULL OR NEW.resolved_at IS NULL
         OR NEW.id IS NOT OLD.id OR NEW.question IS NOT OLD.question
         OR NEW.question_key IS NOT OLD.question_key OR NEW.situation_id IS NOT OLD.situation_id
+        OR NEW.situation_version IS NOT OLD.situation_version
         OR NEW.patron IS NOT OLD.patron OR NEW.target IS NOT OLD.target
         OR NEW.horizon_days IS NOT OLD.horizon_days OR NEW.probability IS NOT OLD.probability
         OR NEW.interval_low IS NOT OLD.interval_low OR NEW.interval_high IS NOT OLD.interval_high
@@ -71,6 +75,22 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER forecasts_never_deleted BEFORE DELETE ON forecasts
     BEGIN
         SELECT RAISE(ABORT, 'forecasts are append-only: none may be deleted');
+    END;
+    CREATE TABLE situations (
+        id         TEXT    NOT NULL,
+        version    INTEGER NOT NULL CHECK (version >= 1),
+        toml       TEXT    NOT NULL,
+        input_hash TEXT    NOT NULL,
+        created_at TEXT    NOT NULL,
+        deleted_at TEXT,
+        PRIMARY KEY (id, version)
+    );
+    CREATE TRIGGER situations_versions_never_change BEFORE UPDATE ON situations
+    WHEN NEW.id IS NOT OLD.id OR NEW.version IS NOT OLD.version OR NEW.toml IS NOT OLD.toml
+        OR NEW.input_hash IS NOT OLD.input_hash OR NEW.created_at IS NOT OLD.created_at
+        OR OLD.deleted_at IS NOT NULL
+    BEGIN
+        SELECT RAISE(ABORT, 'a situation version never changes; an edit is a new version');
     END;",
 ];
 
@@ -79,7 +99,7 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 const COLUMNS: &str = "id, question, question_key, situation_id, patron, target, horizon_days, \
     probability, interval_low, interval_high, input_hash, model_id, model_version, source, \
-    created_at, outcome, resolved_at, imported";
+    created_at, outcome, resolved_at, imported, situation_version";
 
 /// A forecast store in one SQLite file (or in memory, for tests).
 pub struct SqliteStore {
@@ -92,12 +112,12 @@ impl std::fmt::Debug for SqliteStore {
     }
 }
 
-fn ts(t: &DateTime<Utc>) -> String {
+pub(crate) fn ts(t: &DateTime<Utc>) -> String {
     // Fixed width, so text order is time order.
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-fn parse_ts(s: &str) -> rusqlite::Result<DateTime<Utc>> {
+pub(crate) fn parse_ts(s: &str) -> rusqlite::Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| {
@@ -136,6 +156,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Forecast> {
             source: Source::new(&source).unwrap_or_else(|_| Source::casus()),
             created_at: parse_ts(&created)?,
             imported: r.get(17)?,
+            situation_version: r.get(18)?,
         },
         resolution,
     })
@@ -187,7 +208,7 @@ impl SqliteStore {
         })
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave a half-written row: SQLite rolls back.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -317,7 +338,7 @@ fn insert_row(
     };
     let sql = format!(
         "{verb} INTO forecasts ({COLUMNS}) VALUES \
-         (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+         (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
     );
     let n = conn
         .prepare_cached(&sql)
@@ -341,6 +362,7 @@ fn insert_row(
                 resolution.map(|r| r.outcome),
                 resolution.map(|r| ts(&r.resolved_at)),
                 f.imported,
+                f.situation_version,
             ])
         })
         .map_err(StoreError::sql("record forecast"))?;

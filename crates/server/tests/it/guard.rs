@@ -142,7 +142,7 @@ fn the_dashboard_sends_json_to_its_own_origin() {
         .iter()
         .find(|(p, _, _)| p.ends_with("app.js"))
         .expect("app.js is embedded");
-    assert!(app_js.contains(r#"headers: { "Content-Type": "application/json" }"#));
+    assert!(app_js.contains(r#"opt.headers["Content-Type"] = "application/json""#));
     assert!(app_js.contains("fetch(API + path"));
     assert!(!app_js.contains("http://") && !app_js.contains("https://"));
 }

@@ -7,3 +7,4 @@ mod common;
 mod guard;
 mod kill9;
 mod openapi;
+mod situations;
