@@ -140,7 +140,8 @@ pub async fn assess(
 ) -> Result<Json<Assessment>> {
     let v: Value = body(b)?;
     let s = situation_of(&v)?;
-    Ok(Json(st.engine.assess(&s)))
+    let st2 = st.clone();
+    Ok(Json(st.gate.run(move || Ok(st2.assess(&s))).await?))
 }
 
 pub async fn explain(
@@ -149,7 +150,10 @@ pub async fn explain(
 ) -> Result<Json<Explanation>> {
     let v: Value = body(b)?;
     let s = situation_of(&v)?;
-    Ok(Json(st.engine.explain(&s, &st.cases)))
+    let (engine, cases) = (st.engine.clone(), st.cases.clone());
+    Ok(Json(
+        st.gate.run(move || Ok(engine.explain(&s, &cases))).await?,
+    ))
 }
 
 pub async fn moves(State(st): State<AppState>) -> Json<Vec<Move>> {
@@ -190,42 +194,57 @@ pub async fn scenarios(
     let r: ScenarioRequest = body(b)?;
     let (base, _) =
         crate::situations::resolve(&st, r.situation.as_ref(), r.situation_id.as_deref()).await?;
-    let moves = st
-        .engine
+    // Check the request before taking a turn at the engine.
+    st.engine
         .moves
         .select(&r.moves)
         .map_err(|e| ApiError::bad("unknown_move", e.to_string()))?;
-    let sc = st.engine.scenario(&base, &moves);
-    let mut s = base;
-    for m in &moves {
-        m.apply(&mut s.factors);
+    let mut edits = Vec::new();
+    for (name, v) in &r.factors {
+        let f = Factor::from_name(name)
+            .ok_or_else(|| ApiError::bad("unknown_factor", format!("unknown factor `{name}`")))?;
+        let fv: FactorValue = serde_json::from_value(v.clone())
+            .map_err(|e| ApiError::bad("bad_factor", format!("`{name}`: {e}")))?;
+        edits.push((f, fv));
     }
-    let mut scenario = Estimate {
-        probability: sc.probability,
-        interval: sc.interval,
-    };
-    if !r.factors.is_empty() {
-        for (name, v) in &r.factors {
-            let f = Factor::from_name(name).ok_or_else(|| {
-                ApiError::bad("unknown_factor", format!("unknown factor `{name}`"))
-            })?;
-            let fv: FactorValue = serde_json::from_value(v.clone())
-                .map_err(|e| ApiError::bad("bad_factor", format!("`{name}`: {e}")))?;
-            s.factors.set(f, fv);
-        }
-        scenario = st.engine.estimate(&s);
-    }
-    Ok(Json(ScenarioResponse {
-        baseline: Estimate {
-            probability: sc.baseline_probability,
-            interval: sc.baseline_interval,
-        },
-        delta: scenario.probability - sc.baseline_probability,
-        ratio: scenario.probability / sc.baseline_probability.max(1e-12),
-        scenario,
-        moves: moves.into_iter().cloned().collect(),
-        factors: s.factors,
-    }))
+    let engine = st.engine.clone();
+    let ids = r.moves;
+    let res = st
+        .gate
+        .run(move || {
+            let moves = engine
+                .moves
+                .select(&ids)
+                .map_err(|e| ApiError::bad("unknown_move", e.to_string()))?;
+            let sc = engine.scenario(&base, &moves);
+            let mut s = base;
+            for m in &moves {
+                m.apply(&mut s.factors);
+            }
+            let mut scenario = Estimate {
+                probability: sc.probability,
+                interval: sc.interval,
+            };
+            if !edits.is_empty() {
+                for (f, fv) in edits {
+                    s.factors.set(f, fv);
+                }
+                scenario = engine.estimate(&s);
+            }
+            Ok(ScenarioResponse {
+                baseline: Estimate {
+                    probability: sc.baseline_probability,
+                    interval: sc.baseline_interval,
+                },
+                delta: scenario.probability - sc.baseline_probability,
+                ratio: scenario.probability / sc.baseline_probability.max(1e-12),
+                scenario,
+                moves: moves.into_iter().cloned().collect(),
+                factors: s.factors,
+            })
+        })
+        .await?;
+    Ok(Json(res))
 }
 
 // ---- cases, monitoring ----------------------------------------------------------------------
@@ -373,6 +392,8 @@ pub struct ListParams {
     question_key: Option<String>,
     resolved: Option<bool>,
     limit: Option<usize>,
+    /// The last id of the previous page: the next page starts after it.
+    after: Option<i64>,
 }
 
 pub async fn list_forecasts(
@@ -385,6 +406,7 @@ pub async fn list_forecasts(
         question_key: p.question_key,
         resolved: p.resolved,
         limit: Some(p.limit.unwrap_or(1000).min(10_000)),
+        after_id: p.after,
     };
     let store = st.store.clone();
     Ok(Json(blocking(move || Ok(store.list(&q)?)).await?))

@@ -43,6 +43,12 @@ pub enum ApiError {
     /// The feature is not part of this build (e.g. monitoring without the `monitor` feature).
     #[error("{message}")]
     Unavailable { message: String },
+    /// Too many heavy requests are running and waiting; try again after `retry_after` seconds.
+    #[error("the server is busy; try again in {retry_after} s")]
+    Overloaded { retry_after: u64 },
+    /// The request took longer than the server allows.
+    #[error("the request took longer than {after_ms} ms and was abandoned; try again")]
+    Timeout { after_ms: u64, retry_after: u64 },
     /// The forecast store failed.
     #[error("forecast store failed: {0}")]
     Store(#[source] StoreError),
@@ -76,6 +82,8 @@ impl ApiError {
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Conflict { .. } => "conflict",
             ApiError::Unavailable { .. } => "unavailable",
+            ApiError::Overloaded { .. } => "overloaded",
+            ApiError::Timeout { .. } => "timeout",
             ApiError::Store(_) => "store_error",
             ApiError::Internal { .. } => "internal",
         }
@@ -94,6 +102,7 @@ pub fn status_of(e: &ApiError) -> StatusCode {
         ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         ApiError::Conflict { .. } => StatusCode::CONFLICT,
         ApiError::Unavailable { .. } => StatusCode::NOT_IMPLEMENTED,
+        ApiError::Overloaded { .. } | ApiError::Timeout { .. } => StatusCode::SERVICE_UNAVAILABLE,
         ApiError::Store(_) | ApiError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -127,6 +136,11 @@ impl IntoResponse for ApiError {
         let body = serde_json::json!({
             "error": { "code": self.code(), "message": self.to_string() }
         });
-        (status_of(&self), Json(body)).into_response()
+        let mut res = (status_of(&self), Json(body)).into_response();
+        if let ApiError::Overloaded { retry_after } | ApiError::Timeout { retry_after, .. } = self {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, retry_after.into());
+        }
+        res
     }
 }

@@ -10,7 +10,9 @@
 //! * no other web page can use the server through the analyst's browser ([`guard`]): a `Host` that
 //!   is not one of the server's names (DNS rebinding) is refused with 403, a write whose `Origin`
 //!   is another site with 403, and a JSON endpoint sent anything but `application/json` with 415;
-//! * request bodies are limited to [`BODY_LIMIT`] bytes;
+//! * request bodies are limited to [`BODY_LIMIT`] bytes; heavy requests (assess, explain,
+//!   scenarios) are bounded in number and shed with 503 and `Retry-After` beyond that, and every
+//!   request is answered within a timeout ([`limits`]);
 //! * no request names a file: situations arrive as JSON bodies, the database path is fixed at start;
 //! * uploaded situations are kept in the store as situation files (TOML), one version per changed
 //!   upload, so they survive a restart; forecasts name the version they assessed;
@@ -28,6 +30,7 @@ mod assets;
 pub mod engine;
 pub mod error;
 pub mod guard;
+pub mod limits;
 mod situations;
 mod state;
 
@@ -37,6 +40,7 @@ pub use casus_explain::{Catalogue, Explanation, Move};
 pub use engine::{ASSESS_SEED, Engine, EngineError};
 pub use error::{ApiError, status_of};
 pub use guard::HostPolicy;
+pub use limits::Limits;
 pub use situations::MAX_UPLOADED;
 pub use state::{AppState, MonitorSource, Series, SeriesPoint};
 
@@ -116,6 +120,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            state.limits.timeout,
+            limits::timeout,
+        ))
         .layer(axum::middleware::from_fn(guard::check_origin))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

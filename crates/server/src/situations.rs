@@ -33,7 +33,7 @@ pub struct SituationSummary {
 }
 
 fn summary(st: &AppState, s: &Situation, version: Option<u32>) -> SituationSummary {
-    let a = st.engine.assess(s);
+    let a = st.assess(s);
     SituationSummary {
         id: s.id.clone(),
         title: s.title.clone(),
@@ -127,19 +127,27 @@ pub async fn uploaded_count(st: &AppState) -> Result<usize> {
 pub async fn list(State(st): State<AppState>) -> Result<Json<Vec<SituationSummary>>> {
     let store = st.store.clone();
     let stored = blocking(move || Ok(store.situations()?)).await?;
-    let mut out: Vec<_> = st
-        .builtin
-        .iter()
-        .filter(|b| !stored.iter().any(|s| s.id == b.id))
-        .map(|s| summary(&st, s, None))
-        .collect();
-    for s in &stored {
-        // A stored version that no longer reads (after an upgrade) is left out of the list; fetching
-        // it by id says why.
-        if let Ok(sit) = parse_stored(s) {
-            out.push(summary(&st, &sit, Some(s.version)));
-        }
-    }
+    // Assessing every situation is heavy the first time (then cached): it takes a turn.
+    let st2 = st.clone();
+    let out = st
+        .gate
+        .run(move || {
+            let mut out: Vec<_> = st2
+                .builtin
+                .iter()
+                .filter(|b| !stored.iter().any(|s| s.id == b.id))
+                .map(|s| summary(&st2, s, None))
+                .collect();
+            for s in &stored {
+                // A stored version that no longer reads (after an upgrade) is left out of the
+                // list; fetching it by id says why.
+                if let Ok(sit) = parse_stored(s) {
+                    out.push(summary(&st2, &sit, Some(s.version)));
+                }
+            }
+            Ok(out)
+        })
+        .await?;
     Ok(Json(out))
 }
 

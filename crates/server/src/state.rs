@@ -44,6 +44,10 @@ pub struct AppState {
     pub monitor: Option<Arc<dyn MonitorSource>>,
     /// What the health endpoint says about the store (e.g. "sqlite:/path/casus.db").
     pub store_label: Arc<str>,
+    pub limits: crate::Limits,
+    /// Admission of heavy requests, sized by `limits`.
+    pub gate: crate::limits::Gate,
+    pub assessments: Arc<crate::limits::AssessmentCache>,
 }
 
 impl AppState {
@@ -58,7 +62,29 @@ impl AppState {
             hosts: None,
             monitor: None,
             store_label: store_label.into(),
+            limits: crate::Limits::default(),
+            gate: crate::limits::Gate::new(&crate::Limits::default()),
+            assessments: Arc::default(),
         }
+    }
+
+    /// Take on at most this much work (see [`crate::Limits`]).
+    pub fn with_limits(mut self, limits: crate::Limits) -> AppState {
+        self.gate = crate::limits::Gate::new(&limits);
+        self.limits = limits;
+        self
+    }
+
+    /// The assessment of `s`, from the cache when the same model saw the same inputs.
+    pub fn assess(&self, s: &Situation) -> casus_core::Assessment {
+        let m = self.engine.model_id();
+        let key = format!(
+            "{}\u{1f}{}\u{1f}{}",
+            m.id,
+            m.version,
+            casus_store::input_hash(s)
+        );
+        self.assessments.get_or(key, || self.engine.assess(s))
     }
 
     pub fn with_token(mut self, token: Option<String>) -> AppState {

@@ -206,8 +206,11 @@ pub struct ListQuery {
     pub question_key: Option<String>,
     /// Only resolved (`Some(true)`) or unresolved (`Some(false)`) forecasts.
     pub resolved: Option<bool>,
-    /// At most this many, the newest; `None` for all.
+    /// At most this many: the newest, or with `after_id` the first after it; `None` for all.
     pub limit: Option<usize>,
+    /// Only forecasts with a larger id: the next page after the last id a client has seen.
+    #[serde(default)]
+    pub after_id: Option<i64>,
 }
 
 /// SHA-256 (lower-case hex) of the canonical JSON of a situation: casus-core's serialisation, which

@@ -417,8 +417,16 @@ impl ForecastStore for SqliteStore {
             Some(false) => sql.push_str(" AND outcome IS NULL"),
             None => {}
         }
-        // Newest `limit`, returned oldest first.
-        sql.push_str(" ORDER BY id DESC");
+        if let Some(after) = q.after_id {
+            args.push(after.into());
+            sql.push_str(&format!(" AND id > ?{}", args.len()));
+        }
+        // Newest `limit`, returned oldest first; a page after an id is the oldest `limit` after it.
+        sql.push_str(if q.after_id.is_some() {
+            " ORDER BY id ASC"
+        } else {
+            " ORDER BY id DESC"
+        });
         if let Some(l) = q.limit {
             sql.push_str(&format!(" LIMIT {}", l.min(i64::MAX as usize)));
         }
@@ -430,7 +438,9 @@ impl ForecastStore for SqliteStore {
                     .collect::<rusqlite::Result<Vec<_>>>()
             })
             .map_err(StoreError::sql("list forecasts"))?;
-        out.reverse();
+        if q.after_id.is_none() {
+            out.reverse();
+        }
         Ok(out)
     }
 

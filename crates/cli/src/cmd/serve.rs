@@ -23,6 +23,14 @@ pub struct Args {
     /// on 0.0.0.0, are answered, so that a DNS-rebinding page cannot reach the server].
     #[arg(long = "allow-host", value_name = "NAME")]
     allow_hosts: Vec<String>,
+    /// Heavy requests (assess, explain, scenarios, the situation list) computed at once; beyond
+    /// these and a queue of 4 per slot, requests get 503 with Retry-After [default: the number of
+    /// cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    heavy: Option<u16>,
+    /// Longest a request may take before it is answered 503 `timeout`.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    request_timeout: u64,
     /// Imported event data (`casus events import --out DIR`) for the dashboard's monitoring
     /// charts [default: none; the monitoring page then says so].
     #[cfg(feature = "events")]
@@ -131,7 +139,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Arc::new(store),
         &format!("sqlite:{}", args.db.display()),
     )
-    .with_token(config.token.clone());
+    .with_token(config.token.clone())
+    .with_limits({
+        let mut l = casus_server::Limits {
+            timeout: std::time::Duration::from_secs(args.request_timeout),
+            ..Default::default()
+        };
+        if let Some(n) = args.heavy {
+            l.heavy = usize::from(n);
+            l.queue = 4 * l.heavy;
+        }
+        l
+    });
     #[cfg(feature = "events")]
     let state = match (args.events, args.monitor_from, args.monitor_to) {
         (Some(events), Some(from), Some(to)) => {

@@ -6,5 +6,6 @@ mod browser;
 mod common;
 mod guard;
 mod kill9;
+mod load;
 mod openapi;
 mod situations;
