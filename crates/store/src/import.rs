@@ -174,6 +174,20 @@ pub fn import_series(
     all_points: bool,
 ) -> Result<ImportSummary, StoreError> {
     let (questions, mut summary) = parse_series(origin, text, as_of, all_points)?;
+    // Check every resolution against the open forecasts already stored before writing anything,
+    // so that a refused import leaves the store as it was.
+    for q in &questions {
+        if let Some((_, at)) = q.resolution {
+            let open = store.list(&crate::ListQuery {
+                question_key: Some(q.key.clone()),
+                resolved: Some(false),
+                ..Default::default()
+            })?;
+            for f in &open {
+                crate::sqlite::check_resolution_time(f.id, &f.created_at, &at)?;
+            }
+        }
+    }
     let points: Vec<NewForecast> = questions.iter().flat_map(|q| q.points.clone()).collect();
     summary.new = store.record_batch(&points)?;
     for q in &questions {

@@ -298,7 +298,7 @@ fn check_before_resolution(conn: &Connection, f: &NewForecast) -> Result<(), Sto
 }
 
 /// Refuse a resolution in the future or before the forecast was made.
-fn check_resolution_time(
+pub(crate) fn check_resolution_time(
     id: i64,
     made: &DateTime<Utc>,
     at: &DateTime<Utc>,

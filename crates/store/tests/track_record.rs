@@ -138,6 +138,19 @@ fn crowd_points_are_imported_with_their_dates_and_marked() {
     assert_eq!((sum.points, sum.after_resolution), (1, 1));
 }
 
+/// A crowd series whose resolution predates a casus forecast on the question is refused whole.
+#[test]
+fn a_refused_import_writes_nothing() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    // Made now, on a question the fixture says resolved on 2022-01-01.
+    store
+        .record(&casus("Force before 2022?", 0.1, Some("metaculus:9001")))
+        .unwrap();
+    let e = import_series(&store, "fixture", FIXTURE, None, true).unwrap_err();
+    assert!(matches!(e, StoreError::BadResolutionTime { .. }), "{e}");
+    assert_eq!(store.list(&ListQuery::default()).unwrap().len(), 1);
+}
+
 fn export(store: &dyn ForecastStore) -> Vec<u8> {
     let mut out = Vec::new();
     export_jsonl(store, &mut out).unwrap();
