@@ -249,8 +249,41 @@ pub async fn scenarios(
 
 // ---- cases, monitoring ----------------------------------------------------------------------
 
-pub async fn list_cases(State(st): State<AppState>) -> Result<Json<Value>> {
-    let records: Vec<CaseRecord<'_>> = st.cases.iter().map(CaseRecord::from).collect();
+/// `?offset=N&limit=M` on a list [default: everything, at most [`Page::MAX`] at once].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Page {
+    offset: Option<usize>,
+    limit: Option<usize>,
+}
+
+impl Page {
+    pub const MAX: usize = 1000;
+
+    /// Read the query, refusing malformed or unknown parameters.
+    pub fn of(
+        q: std::result::Result<Query<Page>, axum::extract::rejection::QueryRejection>,
+    ) -> Result<Page> {
+        q.map(|Query(p)| p)
+            .map_err(|e| ApiError::bad("bad_query", e.body_text()))
+    }
+
+    /// The page's items of `items`.
+    pub fn slice<T>(&self, items: impl IntoIterator<Item = T>) -> Vec<T> {
+        items
+            .into_iter()
+            .skip(self.offset.unwrap_or(0))
+            .take(self.limit.unwrap_or(Self::MAX).min(Self::MAX))
+            .collect()
+    }
+}
+
+pub async fn list_cases(
+    State(st): State<AppState>,
+    q: std::result::Result<Query<Page>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>> {
+    let page = Page::of(q)?;
+    let records: Vec<CaseRecord<'_>> = page.slice(st.cases.iter().map(CaseRecord::from));
     serde_json::to_value(records)
         .map(Json)
         .map_err(|e| ApiError::Internal {

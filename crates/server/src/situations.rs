@@ -124,7 +124,11 @@ pub async fn uploaded_count(st: &AppState) -> Result<usize> {
     blocking(move || Ok(store.situations()?.len())).await
 }
 
-pub async fn list(State(st): State<AppState>) -> Result<Json<Vec<SituationSummary>>> {
+pub async fn list(
+    State(st): State<AppState>,
+    q: std::result::Result<Query<crate::api::Page>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<SituationSummary>>> {
+    let page = crate::api::Page::of(q)?;
     let store = st.store.clone();
     let stored = blocking(move || Ok(store.situations()?)).await?;
     // Assessing every situation is heavy the first time (then cached): it takes a turn.
@@ -132,20 +136,21 @@ pub async fn list(State(st): State<AppState>) -> Result<Json<Vec<SituationSummar
     let out = st
         .gate
         .run(move || {
-            let mut out: Vec<_> = st2
+            // Built-in ones (unless an upload shadows them), then uploaded ones by id. A stored
+            // version that no longer reads (after an upgrade) is left out; fetching it says why.
+            let builtin = st2
                 .builtin
                 .iter()
                 .filter(|b| !stored.iter().any(|s| s.id == b.id))
-                .map(|s| summary(&st2, s, None))
-                .collect();
-            for s in &stored {
-                // A stored version that no longer reads (after an upgrade) is left out of the
-                // list; fetching it by id says why.
-                if let Ok(sit) = parse_stored(s) {
-                    out.push(summary(&st2, &sit, Some(s.version)));
-                }
-            }
-            Ok(out)
+                .map(|s| (s.clone(), None));
+            let uploaded = stored
+                .iter()
+                .filter_map(|s| Some((parse_stored(s).ok()?, Some(s.version))));
+            Ok(page
+                .slice(builtin.chain(uploaded))
+                .iter()
+                .map(|(s, v)| summary(&st2, s, *v))
+                .collect())
         })
         .await?;
     Ok(Json(out))

@@ -129,3 +129,17 @@ async fn forecasts_page_after_an_id() {
     assert_eq!(page("after=4&limit=2").await, vec![5]);
     assert_eq!(page("after=5&limit=2").await, Vec::<i64>::new());
 }
+
+#[tokio::test]
+async fn cases_and_situations_page_by_offset() {
+    let app = casus_server::router(state());
+    let (_, all) = call(&app, "GET", "/api/v1/cases", None, None).await;
+    let all = all.as_array().unwrap().clone();
+    assert!(all.len() > 3);
+    let (_, page) = call(&app, "GET", "/api/v1/cases?offset=1&limit=2", None, None).await;
+    assert_eq!(page.as_array().unwrap(), &all[1..3]);
+    let (_, page) = call(&app, "GET", "/api/v1/situations?offset=1", None, None).await;
+    assert_eq!(page, json!([]), "one built-in situation in the test state");
+    let (s, _) = call(&app, "GET", "/api/v1/cases?limit=x", None, None).await;
+    assert_eq!(s, 400);
+}
