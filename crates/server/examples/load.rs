@@ -116,11 +116,16 @@ fn main() {
     let explain = post("explain", BODY);
     let scenarios = post("scenarios", &scenario);
     let list = format!("GET /api/v1/situations HTTP/1.1\r\nHost: {addr}\r\n\r\n").into_bytes();
-    let reqs: Vec<Vec<u8>> = match endpoint.as_str() {
-        "assess" => vec![assess],
-        "explain" => vec![explain],
-        "scenarios" => vec![scenarios],
-        "mixed" => vec![assess, explain, scenarios, list],
+    let reqs: Vec<(&str, Vec<u8>)> = match endpoint.as_str() {
+        "assess" => vec![("assess", assess)],
+        "explain" => vec![("explain", explain)],
+        "scenarios" => vec![("scenarios", scenarios)],
+        "mixed" => vec![
+            ("assess", assess),
+            ("explain", explain),
+            ("scenarios", scenarios),
+            ("situations", list),
+        ],
         other => panic!("--endpoint {other}: assess, explain, scenarios or mixed"),
     };
     let reqs = Arc::new(reqs);
@@ -128,8 +133,8 @@ fn main() {
     {
         let mut r = BufReader::new(TcpStream::connect(addr).expect("connect"));
         for i in 0..20 {
-            let req = &reqs[i % reqs.len()];
-            assert_eq!(roundtrip(&mut r, req).expect("warm-up"), 200);
+            let (name, req) = &reqs[i % reqs.len()];
+            assert_eq!(roundtrip(&mut r, req).expect("warm-up"), 200, "{name}");
         }
     }
     let stop = Arc::new(AtomicBool::new(false));
@@ -150,8 +155,9 @@ fn main() {
                         break;
                     }
                     let t = Instant::now();
-                    match roundtrip(&mut r, &reqs[n % reqs.len()]) {
-                        Ok(200) => lat.push(t.elapsed()),
+                    let kind = n % reqs.len();
+                    match roundtrip(&mut r, &reqs[kind].1) {
+                        Ok(200) => lat.push((kind, t.elapsed())),
                         Ok(503) => shed += 1,
                         _ => errors += 1,
                     }
@@ -173,18 +179,30 @@ fn main() {
         shed += s;
     }
     let wall = started.elapsed().as_secs_f64();
-    lat.sort();
-    let q = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)].as_secs_f64() * 1e3;
     println!(
         "{endpoint} on {addr}: {} ok, {shed} shed (503), {errors} errors in {wall:.1} s with {conns} connections",
         lat.len()
     );
-    println!("throughput {:.0} requests/s", lat.len() as f64 / wall);
-    println!(
-        "latency ms: p50 {:.3}  p90 {:.3}  p99 {:.3}  max {:.3}",
-        q(0.50),
-        q(0.90),
-        q(0.99),
-        q(1.0)
-    );
+    // One line per kind of request: throughput and latency quantiles.
+    for (kind, (name, _)) in reqs.iter().enumerate() {
+        let mut l: Vec<Duration> = lat
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, d)| *d)
+            .collect();
+        if l.is_empty() {
+            continue;
+        }
+        l.sort();
+        let q = |p: f64| l[((l.len() as f64 * p) as usize).min(l.len() - 1)].as_secs_f64() * 1e3;
+        println!(
+            "  {name:<10} {:>6} ok  {:>8.1} req/s  latency ms: p50 {:.3}  p90 {:.3}  p99 {:.3}  max {:.3}",
+            l.len(),
+            l.len() as f64 / wall,
+            q(0.50),
+            q(0.90),
+            q(0.99),
+            q(1.0)
+        );
+    }
 }
