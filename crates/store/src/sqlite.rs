@@ -561,6 +561,36 @@ mod tests {
         assert_eq!(s.record_batch(&[f]).unwrap(), 0);
     }
 
+    /// A store written before the append-only schema (version 2) opens, migrates, keeps its rows
+    /// (not imported, no situation version) and is append-only from then on.
+    #[test]
+    fn a_version_2_store_migrates() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("v2.db");
+        let c = Connection::open(&p).unwrap();
+        for sql in &MIGRATIONS[..2] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.pragma_update(None, "user_version", 2).unwrap();
+        c.execute(
+            "INSERT INTO forecasts (question, probability, source, created_at) \
+             VALUES ('old', 0.25, 'casus', '2020-08-25T00:00:00.000000Z')",
+            [],
+        )
+        .unwrap();
+        drop(c);
+        let s = SqliteStore::open(&p).unwrap();
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+        let old = s.get(1).unwrap();
+        assert_eq!((old.probability, old.imported), (0.25, false));
+        assert_eq!(old.situation_version, None);
+        let e = s
+            .conn()
+            .execute("UPDATE forecasts SET probability = 0.5", [])
+            .unwrap_err();
+        assert!(e.to_string().contains("append-only"), "{e}");
+    }
+
     #[test]
     fn newer_schema_is_refused() {
         let dir = tempfile::tempdir().unwrap();
