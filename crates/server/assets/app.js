@@ -18,10 +18,12 @@ function h(tag, attrs, ...kids) {
   for (const k of kids.flat(Infinity)) if (k !== undefined && k !== null && k !== false) e.append(k instanceof Node ? k : String(k));
   return e;
 }
-async function api(path, body) {
-  const opt = body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+// Same origin, JSON bodies as application/json: what the server's guards let through.
+async function api(path, body, method) {
+  const opt = { method: method || (body === undefined ? "GET" : "POST"), headers: {} };
+  if (body !== undefined) { opt.headers["Content-Type"] = "application/json"; opt.body = JSON.stringify(body); }
   const token = sessionStorage.getItem("casus-token");
-  if (token && body !== undefined) opt.headers.Authorization = "Bearer " + token;
+  if (token && opt.method !== "GET") opt.headers.Authorization = "Bearer " + token;
   const r = await fetch(API + path, opt);
   const j = await r.json().catch(() => ({}));
   if (!r.ok) { const e = new Error((j.error && j.error.message) || r.statusText); e.code = j.error && j.error.code; e.status = r.status; throw e; }
@@ -63,7 +65,13 @@ async function pageSituations() {
   setNav("situations");
   const list = await api("/situations");
   const cards = list.map(s => h("a", { class: "card sit", href: `#/situation/${encodeURIComponent(s.id)}`, "data-testid": "situation-card" },
-    h("div", { class: "dyad" }, `${s.patron} → ${s.target} · ${human(s.crisis_type)} · as of ${s.as_of}`, s.origin === "uploaded" ? h("span", { class: "tag" }, "uploaded") : null),
+    h("div", { class: "dyad" }, `${s.patron} → ${s.target} · ${human(s.crisis_type)} · as of ${s.as_of}`, s.origin === "uploaded" ? h("span", { class: "tag" }, `uploaded · v${s.version}`) : null,
+      s.origin === "uploaded" ? h("button", { class: "ghost small", "data-testid": "delete-situation", onclick: async (ev) => {
+        ev.preventDefault(); ev.stopPropagation();
+        if (!confirm(`Delete the uploaded situation ${s.id}? Forecasts made from it keep their record.`)) return;
+        try { await api(`/situations/${encodeURIComponent(s.id)}`, undefined, "DELETE"); pageSituations(); }
+        catch (e) { alert(e.message); }
+      } }, "Delete") : null),
     h("div", { class: "title" }, s.title),
     h("div", { class: "headline" }, h("div", { class: "pct" }, pct(s.probability)),
       h("div", {}, h("div", { class: "words" }, estimative(s.probability)), h("div", { class: "iv small" }, ivText(s.interval) + ` · ${s.horizon_days} days`)))));
@@ -201,7 +209,7 @@ async function pageSituation(id) {
   })]);
   const reset = h("button", { class: "ghost", onclick: () => route() }, "Reset");
   const record = h("button", { class: "ghost", onclick: async () => {
-    try { const f = await api("/forecasts", { situation: sit }); record.textContent = `Recorded as forecast #${f.id}`; }
+    try { const f = await api("/forecasts", { situation_id: id }); /* the server records the version assessed */ record.textContent = `Recorded as forecast #${f.id}`; }
     catch (e) { record.textContent = e.status === 401 ? "Writes need a token" : e.message; }
   } }, "Record this forecast");
   const whatif = h("div", {}, result, h("div", { class: "card" }, h("h2", {}, "What if…"),

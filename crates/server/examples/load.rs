@@ -1,9 +1,13 @@
-//! A bounded load test of `POST /api/v1/assess` on loopback.
+//! A bounded load test of the heavy endpoints on loopback.
 //!
 //! ```text
 //! cargo run --release -p casus-server --example load -- [--addr 127.0.0.1:8080] [--seconds 10]
-//!     [--connections 4] [--max-requests 200000]
+//!     [--connections 4] [--max-requests 200000] [--endpoint assess|explain|scenarios|mixed]
 //! ```
+//!
+//! `--endpoint` picks what each request is [default: assess]: `POST /assess` or `/explain` of one
+//! situation, `POST /scenarios` with a move and a slider, or `mixed`, which cycles through the three
+//! and `GET /situations`. Answers 503 (shed by the server's limit) are counted apart from errors.
 //!
 //! Without `--addr` it starts the server in this process on 127.0.0.1:0 (its own tokio runtime)
 //! with the built-in fitted model and an in-memory store. Clients are plain threads holding keep-alive
@@ -97,16 +101,40 @@ fn main() {
         addr.ip().is_loopback(),
         "load tests run against loopback only"
     );
-    let req = format!(
-        "POST /api/v1/assess HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{BODY}",
-        BODY.len()
+    let endpoint = arg("--endpoint").unwrap_or_else(|| "assess".into());
+    let post = |path: &str, body: &str| {
+        format!(
+            "POST /api/v1/{path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    };
+    let scenario = format!(
+        r#"{{"situation":{BODY},"moves":["opposition.demand_reorientation"],"factors":{{"managed_transition":1.0}}}}"#
     );
-    let req = Arc::new(req.into_bytes());
+    let assess = post("assess", BODY);
+    let explain = post("explain", BODY);
+    let scenarios = post("scenarios", &scenario);
+    let list = format!("GET /api/v1/situations HTTP/1.1\r\nHost: {addr}\r\n\r\n").into_bytes();
+    let reqs: Vec<(&str, Vec<u8>)> = match endpoint.as_str() {
+        "assess" => vec![("assess", assess)],
+        "explain" => vec![("explain", explain)],
+        "scenarios" => vec![("scenarios", scenarios)],
+        "mixed" => vec![
+            ("assess", assess),
+            ("explain", explain),
+            ("scenarios", scenarios),
+            ("situations", list),
+        ],
+        other => panic!("--endpoint {other}: assess, explain, scenarios or mixed"),
+    };
+    let reqs = Arc::new(reqs);
     // Warm up.
     {
         let mut r = BufReader::new(TcpStream::connect(addr).expect("connect"));
-        for _ in 0..200 {
-            assert_eq!(roundtrip(&mut r, &req).expect("warm-up"), 200);
+        for i in 0..20 {
+            let (name, req) = &reqs[i % reqs.len()];
+            assert_eq!(roundtrip(&mut r, req).expect("warm-up"), 200, "{name}");
         }
     }
     let stop = Arc::new(AtomicBool::new(false));
@@ -114,21 +142,27 @@ fn main() {
     let started = Instant::now();
     let handles: Vec<_> = (0..conns)
         .map(|_| {
-            let (req, stop, sent) = (req.clone(), stop.clone(), sent.clone());
+            let (reqs, stop, sent) = (reqs.clone(), stop.clone(), sent.clone());
             std::thread::spawn(move || {
                 let s = TcpStream::connect(addr).expect("connect");
                 s.set_nodelay(true).ok();
                 let mut r = BufReader::new(s);
                 let mut lat = Vec::with_capacity(1 << 16);
-                let mut errors = 0usize;
-                while !stop.load(Ordering::Relaxed) && sent.fetch_add(1, Ordering::Relaxed) < max {
+                let (mut errors, mut shed) = (0usize, 0usize);
+                loop {
+                    let n = sent.fetch_add(1, Ordering::Relaxed);
+                    if stop.load(Ordering::Relaxed) || n >= max {
+                        break;
+                    }
                     let t = Instant::now();
-                    match roundtrip(&mut r, &req) {
-                        Ok(200) => lat.push(t.elapsed()),
+                    let kind = n % reqs.len();
+                    match roundtrip(&mut r, &reqs[kind].1) {
+                        Ok(200) => lat.push((kind, t.elapsed())),
+                        Ok(503) => shed += 1,
                         _ => errors += 1,
                     }
                 }
-                (lat, errors)
+                (lat, errors, shed)
             })
         })
         .collect();
@@ -137,25 +171,38 @@ fn main() {
     }
     stop.store(true, Ordering::Relaxed);
     let mut lat = Vec::new();
-    let mut errors = 0;
+    let (mut errors, mut shed) = (0, 0);
     for h in handles {
-        let (l, e) = h.join().expect("client thread");
+        let (l, e, s) = h.join().expect("client thread");
         lat.extend(l);
         errors += e;
+        shed += s;
     }
     let wall = started.elapsed().as_secs_f64();
-    lat.sort();
-    let q = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)].as_secs_f64() * 1e3;
     println!(
-        "POST /api/v1/assess on {addr}: {} ok, {errors} errors in {wall:.1} s with {conns} connections",
+        "{endpoint} on {addr}: {} ok, {shed} shed (503), {errors} errors in {wall:.1} s with {conns} connections",
         lat.len()
     );
-    println!("throughput {:.0} assessments/s", lat.len() as f64 / wall);
-    println!(
-        "latency ms: p50 {:.3}  p90 {:.3}  p99 {:.3}  max {:.3}",
-        q(0.50),
-        q(0.90),
-        q(0.99),
-        q(1.0)
-    );
+    // One line per kind of request: throughput and latency quantiles.
+    for (kind, (name, _)) in reqs.iter().enumerate() {
+        let mut l: Vec<Duration> = lat
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, d)| *d)
+            .collect();
+        if l.is_empty() {
+            continue;
+        }
+        l.sort();
+        let q = |p: f64| l[((l.len() as f64 * p) as usize).min(l.len() - 1)].as_secs_f64() * 1e3;
+        println!(
+            "  {name:<10} {:>6} ok  {:>8.1} req/s  latency ms: p50 {:.3}  p90 {:.3}  p99 {:.3}  max {:.3}",
+            l.len(),
+            l.len() as f64 / wall,
+            q(0.50),
+            q(0.90),
+            q(0.99),
+            q(1.0)
+        );
+    }
 }

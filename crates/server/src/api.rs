@@ -17,10 +17,12 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-type Result<T> = std::result::Result<T, ApiError>;
+pub(crate) type Result<T> = std::result::Result<T, ApiError>;
 
 /// Read a JSON body, turning every failure into an [`ApiError`].
-fn body<T: DeserializeOwned>(b: std::result::Result<Bytes, BytesRejection>) -> Result<T> {
+pub(crate) fn body<T: DeserializeOwned>(
+    b: std::result::Result<Bytes, BytesRejection>,
+) -> Result<T> {
     let bytes = b.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::TooLarge { limit: BODY_LIMIT }
@@ -32,12 +34,14 @@ fn body<T: DeserializeOwned>(b: std::result::Result<Bytes, BytesRejection>) -> R
 }
 
 /// Parse a situation given as JSON in the TOML shape.
-fn situation_of(v: &Value) -> Result<Situation> {
+pub(crate) fn situation_of(v: &Value) -> Result<Situation> {
     Ok(casus_data::situation_from_json(&v.to_string())?)
 }
 
 /// Run blocking store work off the async workers.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| ApiError::Internal {
@@ -109,17 +113,18 @@ pub struct Health {
     auth: bool,
 }
 
-pub async fn health(State(st): State<AppState>) -> Json<Health> {
-    Json(Health {
+pub async fn health(State(st): State<AppState>) -> Result<Json<Health>> {
+    let uploaded = crate::situations::uploaded_count(&st).await?;
+    Ok(Json(Health {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
         model: st.engine.model_id(),
         store: st.store_label.to_string(),
         cases: st.cases.len(),
-        situations: st.builtin.len() + st.uploaded.read().map(|u| u.len()).unwrap_or(0),
+        situations: st.builtin.len() + uploaded,
         monitor: st.monitor.is_some(),
         auth: st.token.is_some(),
-    })
+    }))
 }
 
 pub async fn openapi() -> impl IntoResponse {
@@ -150,79 +155,6 @@ pub async fn model_record(State(st): State<AppState>) -> Result<Json<serde_json:
     Ok(Json(v))
 }
 
-// ---- situations ---------------------------------------------------------------------------
-
-#[derive(Serialize)]
-pub struct SituationSummary {
-    id: String,
-    title: String,
-    patron: String,
-    target: String,
-    crisis_type: &'static str,
-    as_of: casus_core::NaiveDate,
-    horizon_days: u32,
-    origin: &'static str,
-    probability: f64,
-    interval: [f64; 2],
-}
-
-fn summary(st: &AppState, s: &Situation, origin: &'static str) -> SituationSummary {
-    let a = st.engine.assess(s);
-    SituationSummary {
-        id: s.id.clone(),
-        title: s.title.clone(),
-        patron: s.patron.to_string(),
-        target: s.target.to_string(),
-        crisis_type: s.crisis_type.name(),
-        as_of: s.as_of,
-        horizon_days: s.horizon_days,
-        origin,
-        probability: a.probability,
-        interval: a.interval,
-    }
-}
-
-pub async fn list_situations(State(st): State<AppState>) -> Json<Vec<SituationSummary>> {
-    let uploaded: Vec<Situation> = st
-        .uploaded
-        .read()
-        .map(|u| u.values().cloned().collect())
-        .unwrap_or_default();
-    let mut out: Vec<_> = st
-        .builtin
-        .iter()
-        .map(|s| summary(&st, s, "builtin"))
-        .collect();
-    out.extend(uploaded.iter().map(|s| summary(&st, s, "uploaded")));
-    Json(out)
-}
-
-pub async fn upload_situation(
-    State(st): State<AppState>,
-    b: std::result::Result<Bytes, BytesRejection>,
-) -> Result<(StatusCode, Json<SituationSummary>)> {
-    let v: Value = body(b)?;
-    let s = situation_of(&v)?;
-    let mut up = st.uploaded.write().unwrap_or_else(|p| p.into_inner());
-    if up.len() >= crate::state::MAX_UPLOADED && !up.contains_key(&s.id) {
-        return Err(ApiError::Conflict {
-            message: format!("at most {} uploaded situations", crate::state::MAX_UPLOADED),
-        });
-    }
-    up.insert(s.id.clone(), s.clone());
-    drop(up);
-    Ok((StatusCode::CREATED, Json(summary(&st, &s, "uploaded"))))
-}
-
-pub async fn get_situation(
-    State(st): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Json<Situation>> {
-    st.situation(&id)
-        .map(Json)
-        .ok_or_else(|| ApiError::not_found(format!("situation `{id}`")))
-}
-
 // ---- assessments ---------------------------------------------------------------------------
 
 /// `POST /assess`: exactly what `casus assess --json` prints.
@@ -232,7 +164,8 @@ pub async fn assess(
 ) -> Result<Json<Assessment>> {
     let v: Value = body(b)?;
     let s = situation_of(&v)?;
-    Ok(Json(st.engine.assess(&s)))
+    let st2 = st.clone();
+    Ok(Json(st.gate.run(move || Ok(st2.assess(&s))).await?))
 }
 
 pub async fn explain(
@@ -241,7 +174,10 @@ pub async fn explain(
 ) -> Result<Json<Explanation>> {
     let v: Value = body(b)?;
     let s = situation_of(&v)?;
-    Ok(Json(st.engine.explain(&s, &st.cases)))
+    let (engine, cases) = (st.engine.clone(), st.cases.clone());
+    Ok(Json(
+        st.gate.run(move || Ok(engine.explain(&s, &cases))).await?,
+    ))
 }
 
 pub async fn moves(State(st): State<AppState>) -> Json<Vec<Move>> {
@@ -275,67 +211,103 @@ pub struct ScenarioResponse {
     factors: casus_core::FactorValues,
 }
 
-fn resolve_situation(st: &AppState, s: Option<&Value>, id: Option<&str>) -> Result<Situation> {
-    match (s, id) {
-        (Some(v), None) => situation_of(v),
-        (None, Some(id)) => st
-            .situation(id)
-            .ok_or_else(|| ApiError::not_found(format!("situation `{id}`"))),
-        _ => Err(ApiError::bad(
-            "bad_request",
-            "give exactly one of `situation` (JSON) or `situation_id`",
-        )),
-    }
-}
-
 pub async fn scenarios(
     State(st): State<AppState>,
     b: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Json<ScenarioResponse>> {
     let r: ScenarioRequest = body(b)?;
-    let base = resolve_situation(&st, r.situation.as_ref(), r.situation_id.as_deref())?;
-    let moves = st
-        .engine
+    let (base, _) =
+        crate::situations::resolve(&st, r.situation.as_ref(), r.situation_id.as_deref()).await?;
+    // Check the request before taking a turn at the engine.
+    st.engine
         .moves
         .select(&r.moves)
         .map_err(|e| ApiError::bad("unknown_move", e.to_string()))?;
-    let sc = st.engine.scenario(&base, &moves);
-    let mut s = base;
-    for m in &moves {
-        m.apply(&mut s.factors);
+    let mut edits = Vec::new();
+    for (name, v) in &r.factors {
+        let f = Factor::from_name(name)
+            .ok_or_else(|| ApiError::bad("unknown_factor", format!("unknown factor `{name}`")))?;
+        let fv: FactorValue = serde_json::from_value(v.clone())
+            .map_err(|e| ApiError::bad("bad_factor", format!("`{name}`: {e}")))?;
+        edits.push((f, fv));
     }
-    let mut scenario = Estimate {
-        probability: sc.probability,
-        interval: sc.interval,
-    };
-    if !r.factors.is_empty() {
-        for (name, v) in &r.factors {
-            let f = Factor::from_name(name).ok_or_else(|| {
-                ApiError::bad("unknown_factor", format!("unknown factor `{name}`"))
-            })?;
-            let fv: FactorValue = serde_json::from_value(v.clone())
-                .map_err(|e| ApiError::bad("bad_factor", format!("`{name}`: {e}")))?;
-            s.factors.set(f, fv);
-        }
-        scenario = st.engine.estimate(&s);
-    }
-    Ok(Json(ScenarioResponse {
-        baseline: Estimate {
-            probability: sc.baseline_probability,
-            interval: sc.baseline_interval,
-        },
-        delta: scenario.probability - sc.baseline_probability,
-        ratio: scenario.probability / sc.baseline_probability.max(1e-12),
-        scenario,
-        moves: moves.into_iter().cloned().collect(),
-        factors: s.factors,
-    }))
+    let engine = st.engine.clone();
+    let ids = r.moves;
+    let res = st
+        .gate
+        .run(move || {
+            let moves = engine
+                .moves
+                .select(&ids)
+                .map_err(|e| ApiError::bad("unknown_move", e.to_string()))?;
+            let sc = engine.scenario(&base, &moves);
+            let mut s = base;
+            for m in &moves {
+                m.apply(&mut s.factors);
+            }
+            let mut scenario = Estimate {
+                probability: sc.probability,
+                interval: sc.interval,
+            };
+            if !edits.is_empty() {
+                for (f, fv) in edits {
+                    s.factors.set(f, fv);
+                }
+                scenario = engine.estimate(&s);
+            }
+            Ok(ScenarioResponse {
+                baseline: Estimate {
+                    probability: sc.baseline_probability,
+                    interval: sc.baseline_interval,
+                },
+                delta: scenario.probability - sc.baseline_probability,
+                ratio: scenario.probability / sc.baseline_probability.max(1e-12),
+                scenario,
+                moves: moves.into_iter().cloned().collect(),
+                factors: s.factors,
+            })
+        })
+        .await?;
+    Ok(Json(res))
 }
 
 // ---- cases, monitoring ----------------------------------------------------------------------
 
-pub async fn list_cases(State(st): State<AppState>) -> Result<Json<Value>> {
-    let records: Vec<CaseRecord<'_>> = st.cases.iter().map(CaseRecord::from).collect();
+/// `?offset=N&limit=M` on a list [default: everything, at most [`Page::MAX`] at once].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Page {
+    offset: Option<usize>,
+    limit: Option<usize>,
+}
+
+impl Page {
+    pub const MAX: usize = 1000;
+
+    /// Read the query, refusing malformed or unknown parameters.
+    pub fn of(
+        q: std::result::Result<Query<Page>, axum::extract::rejection::QueryRejection>,
+    ) -> Result<Page> {
+        q.map(|Query(p)| p)
+            .map_err(|e| ApiError::bad("bad_query", e.body_text()))
+    }
+
+    /// The page's items of `items`.
+    pub fn slice<T>(&self, items: impl IntoIterator<Item = T>) -> Vec<T> {
+        items
+            .into_iter()
+            .skip(self.offset.unwrap_or(0))
+            .take(self.limit.unwrap_or(Self::MAX).min(Self::MAX))
+            .collect()
+    }
+}
+
+pub async fn list_cases(
+    State(st): State<AppState>,
+    q: std::result::Result<Query<Page>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>> {
+    let page = Page::of(q)?;
+    let records: Vec<CaseRecord<'_>> = page.slice(st.cases.iter().map(CaseRecord::from));
     serde_json::to_value(records)
         .map(Json)
         .map_err(|e| ApiError::Internal {
@@ -393,6 +365,8 @@ pub struct ForecastRequest {
     /// An external crowd's forecast: its source and probability (no situation).
     source: Option<String>,
     probability: Option<f64>,
+    /// Only for a crowd forecast made earlier: it is then stored as `imported`. casus forecasts are
+    /// dated by the server, so that none can be backdated.
     created_at: Option<DateTime<Utc>>,
 }
 
@@ -436,8 +410,18 @@ pub async fn create_forecast(
                 "casus forecasts come from the model: give a situation, not a probability",
             ));
         }
-        let s = resolve_situation(&st, r.situation.as_ref(), r.situation_id.as_deref())?;
-        casus_forecast(&st.engine, &s)
+        if r.created_at.is_some() {
+            return Err(ApiError::bad(
+                "bad_request",
+                "casus forecasts are dated by the server when they are made: leave out `created_at`",
+            ));
+        }
+        let (s, version) =
+            crate::situations::resolve(&st, r.situation.as_ref(), r.situation_id.as_deref())
+                .await?;
+        let mut f = casus_forecast(&st.engine, &s);
+        f.situation_version = version;
+        f
     } else {
         let (Some(p), Some(q)) = (r.probability, r.question.clone()) else {
             return Err(ApiError::bad(
@@ -445,15 +429,15 @@ pub async fn create_forecast(
                 "a crowd forecast needs `probability` and `question`",
             ));
         };
-        NewForecast::new(q, p, source)
+        match r.created_at {
+            Some(at) => NewForecast::imported_at(q, p, source, at),
+            None => NewForecast::new(q, p, source),
+        }
     };
     if let Some(q) = r.question {
         f.question = q;
     }
     f.question_key = r.question_key;
-    if let Some(t) = r.created_at {
-        f.created_at = t;
-    }
     let store = st.store.clone();
     let rec = blocking(move || Ok(store.record(&f)?)).await?;
     Ok((StatusCode::CREATED, Json(rec)))
@@ -465,6 +449,8 @@ pub struct ListParams {
     question_key: Option<String>,
     resolved: Option<bool>,
     limit: Option<usize>,
+    /// The last id of the previous page: the next page starts after it.
+    after: Option<i64>,
 }
 
 pub async fn list_forecasts(
@@ -477,6 +463,7 @@ pub async fn list_forecasts(
         question_key: p.question_key,
         resolved: p.resolved,
         limit: Some(p.limit.unwrap_or(1000).min(10_000)),
+        after_id: p.after,
     };
     let store = st.store.clone();
     Ok(Json(blocking(move || Ok(store.list(&q)?)).await?))

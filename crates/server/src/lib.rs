@@ -6,9 +6,16 @@
 //! applied the safety rules:
 //!
 //! * loopback by default; a non-loopback address refuses to start without a token, and with a
-//!   token every write (`POST`) needs `Authorization: Bearer <token>`;
-//! * request bodies are limited to [`BODY_LIMIT`] bytes;
+//!   token every write (`POST` to a write route, `DELETE`) needs `Authorization: Bearer <token>`;
+//! * no other web page can use the server through the analyst's browser ([`guard`]): a `Host` that
+//!   is not one of the server's names (DNS rebinding) is refused with 403, a write whose `Origin`
+//!   is another site with 403, and a JSON endpoint sent anything but `application/json` with 415;
+//! * request bodies are limited to [`BODY_LIMIT`] bytes; heavy requests (assess, explain,
+//!   scenarios) are bounded in number and shed with 503 and `Retry-After` beyond that, and every
+//!   request is answered within a timeout ([`limits`]);
 //! * no request names a file: situations arrive as JSON bodies, the database path is fixed at start;
+//! * uploaded situations are kept in the store as situation files (TOML), one version per changed
+//!   upload, so they survive a restart; forecasts name the version they assessed;
 //! * forecasts are acknowledged only after the store has committed them (WAL, `synchronous=FULL`).
 //!
 //! Handlers are thin: they parse, call the engine or the store, and serialise. `POST /assess`
@@ -22,6 +29,9 @@ mod api;
 mod assets;
 pub mod engine;
 pub mod error;
+pub mod guard;
+pub mod limits;
+mod situations;
 mod state;
 
 pub use api::{casus_forecast, default_question};
@@ -29,11 +39,14 @@ pub use assets::ASSETS;
 pub use casus_explain::{Catalogue, Explanation, Move};
 pub use engine::{ASSESS_SEED, Engine, EngineError};
 pub use error::{ApiError, status_of};
+pub use guard::HostPolicy;
+pub use limits::Limits;
+pub use situations::MAX_UPLOADED;
 pub use state::{AppState, MonitorSource, Series, SeriesPoint};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, delete, get, post};
 use std::net::SocketAddr;
 
 /// Largest request body accepted (a situation with evidence is a few KiB).
@@ -51,6 +64,7 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
     ("get", "/api/v1/situations", false),
     ("post", "/api/v1/situations", true),
     ("get", "/api/v1/situations/{id}", false),
+    ("delete", "/api/v1/situations/{id}", true),
     ("post", "/api/v1/assess", false),
     ("post", "/api/v1/explain", false),
     ("get", "/api/v1/moves", false),
@@ -69,9 +83,10 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("get", "/api/v1/health") => get(api::health),
         ("get", "/api/v1/openapi.json") => get(api::openapi),
         ("get", "/api/v1/model") => get(api::model_record),
-        ("get", "/api/v1/situations") => get(api::list_situations),
-        ("post", "/api/v1/situations") => post(api::upload_situation),
-        ("get", "/api/v1/situations/{id}") => get(api::get_situation),
+        ("get", "/api/v1/situations") => get(situations::list),
+        ("post", "/api/v1/situations") => post(situations::upload),
+        ("get", "/api/v1/situations/{id}") => get(situations::get),
+        ("delete", "/api/v1/situations/{id}") => delete(situations::delete),
         ("post", "/api/v1/assess") => post(api::assess),
         ("post", "/api/v1/explain") => post(api::explain),
         ("get", "/api/v1/moves") => get(api::moves),
@@ -92,6 +107,9 @@ pub fn router(state: AppState) -> Router {
     let mut api = Router::new();
     for &(method, path, write) in ROUTES {
         let mut h = handler(method, path);
+        if method == "post" {
+            h = h.route_layer(axum::middleware::from_fn(guard::require_json));
+        }
         if write {
             h = h.route_layer(axum::middleware::from_fn_with_state(
                 state.clone(),
@@ -104,6 +122,15 @@ pub fn router(state: AppState) -> Router {
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            state.limits.timeout,
+            limits::timeout,
+        ))
+        .layer(axum::middleware::from_fn(guard::check_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::check_host,
+        ))
         .layer(axum::middleware::from_fn(api::security_headers))
         .with_state(state)
 }
@@ -145,11 +172,17 @@ impl Config {
 }
 
 /// Serve `state` on `listener` until Ctrl-C (or the future `shutdown` completes).
+///
+/// Unless `state` already has a [`HostPolicy`], the listener's address sets it, so a served router
+/// always checks `Host`.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    state: AppState,
+    mut state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    if state.hosts.is_none() {
+        state = state.with_hosts(HostPolicy::for_addr(listener.local_addr()?, &[]));
+    }
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await

@@ -4,11 +4,7 @@ use crate::Engine;
 use casus_core::{Case, CountryCode, NaiveDate, Situation};
 use casus_store::ForecastStore;
 use serde::Serialize;
-use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock};
-
-/// Most uploaded situations kept in memory at once.
-pub const MAX_UPLOADED: usize = 500;
+use std::sync::Arc;
 
 /// A daily monitoring series for one dyad (patron, target): one value per metric per day.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -42,11 +38,16 @@ pub struct AppState {
     pub store: Arc<dyn ForecastStore>,
     pub cases: Arc<Vec<Case>>,
     pub builtin: Arc<Vec<Situation>>,
-    pub uploaded: Arc<RwLock<BTreeMap<String, Situation>>>,
     pub token: Option<Arc<str>>,
+    /// The `Host` names answered; `None` until the address is known ([`crate::serve`] sets it).
+    pub hosts: Option<Arc<crate::HostPolicy>>,
     pub monitor: Option<Arc<dyn MonitorSource>>,
     /// What the health endpoint says about the store (e.g. "sqlite:/path/casus.db").
     pub store_label: Arc<str>,
+    pub limits: crate::Limits,
+    /// Admission of heavy requests, sized by `limits`.
+    pub gate: crate::limits::Gate,
+    pub assessments: Arc<crate::limits::AssessmentCache>,
 }
 
 impl AppState {
@@ -57,15 +58,43 @@ impl AppState {
             store,
             cases: Arc::new(casus_data::builtin::cases().unwrap_or_default()),
             builtin: Arc::new(casus_data::builtin::situations().unwrap_or_default()),
-            uploaded: Arc::default(),
             token: None,
+            hosts: None,
             monitor: None,
             store_label: store_label.into(),
+            limits: crate::Limits::default(),
+            gate: crate::limits::Gate::new(&crate::Limits::default()),
+            assessments: Arc::default(),
         }
+    }
+
+    /// Take on at most this much work (see [`crate::Limits`]).
+    pub fn with_limits(mut self, limits: crate::Limits) -> AppState {
+        self.gate = crate::limits::Gate::new(&limits);
+        self.limits = limits;
+        self
+    }
+
+    /// The assessment of `s`, from the cache when the same model saw the same inputs.
+    pub fn assess(&self, s: &Situation) -> casus_core::Assessment {
+        let m = self.engine.model_id();
+        let key = format!(
+            "{}\u{1f}{}\u{1f}{}",
+            m.id,
+            m.version,
+            casus_store::input_hash(s)
+        );
+        self.assessments.get_or(key, || self.engine.assess(s))
     }
 
     pub fn with_token(mut self, token: Option<String>) -> AppState {
         self.token = token.map(Into::into);
+        self
+    }
+
+    /// Answer only the `Host` names of `policy` (see [`crate::HostPolicy::for_addr`]).
+    pub fn with_hosts(mut self, policy: crate::HostPolicy) -> AppState {
+        self.hosts = Some(Arc::new(policy));
         self
     }
 
@@ -82,18 +111,5 @@ impl AppState {
     pub fn with_cases(mut self, c: Vec<Case>) -> AppState {
         self.cases = Arc::new(c);
         self
-    }
-
-    /// A built-in or uploaded situation by id (uploaded ones shadow built-ins).
-    pub fn situation(&self, id: &str) -> Option<Situation> {
-        if let Some(s) = self
-            .uploaded
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(id)
-        {
-            return Some(s.clone());
-        }
-        self.builtin.iter().find(|s| s.id == id).cloned()
     }
 }

@@ -70,6 +70,10 @@ pub struct NewForecast {
     /// `metaculus:1688`. Casus's and the crowd's forecasts are compared side by side on it.
     pub question_key: Option<String>,
     pub situation_id: Option<String>,
+    /// The version of an uploaded situation that was assessed (built-in and inline situations have
+    /// none).
+    #[serde(default)]
+    pub situation_version: Option<u32>,
     pub patron: Option<String>,
     pub target: Option<String>,
     pub horizon_days: Option<u32>,
@@ -82,7 +86,13 @@ pub struct NewForecast {
     pub model_id: Option<String>,
     pub model_version: Option<String>,
     pub source: Source,
+    /// When the forecast was made. casus forecasts are stamped by whoever records them (the server,
+    /// the CLI) at that moment; only an imported forecast brings its own date.
     pub created_at: DateTime<Utc>,
+    /// True for a forecast brought in with its own date (a crowd's series, an API client that gave
+    /// `created_at`), false for one stamped when it was recorded.
+    #[serde(default)]
+    pub imported: bool,
 }
 
 impl NewForecast {
@@ -92,6 +102,7 @@ impl NewForecast {
             question: question.into(),
             question_key: None,
             situation_id: None,
+            situation_version: None,
             patron: None,
             target: None,
             horizon_days: None,
@@ -101,7 +112,24 @@ impl NewForecast {
             model_id: None,
             model_version: None,
             source,
-            created_at: Utc::now(),
+            // The store keeps microseconds; stamping at that precision keeps the value equal to
+            // what is read back.
+            created_at: chrono::SubsecRound::trunc_subsecs(Utc::now(), 6),
+            imported: false,
+        }
+    }
+
+    /// An external forecast made at `at`, recorded now: marked [`imported`](Self::imported).
+    pub fn imported_at(
+        question: impl Into<String>,
+        probability: f64,
+        source: Source,
+        at: DateTime<Utc>,
+    ) -> NewForecast {
+        NewForecast {
+            created_at: at,
+            imported: true,
+            ..NewForecast::new(question, probability, source)
         }
     }
 
@@ -134,6 +162,12 @@ impl NewForecast {
         }
         if self.horizon_days == Some(0) {
             return bad("horizon_days", "must be at least 1");
+        }
+        if self.created_at > Utc::now() {
+            return bad(
+                "created_at",
+                "is in the future: a forecast is dated when it was made",
+            );
         }
         Ok(())
     }
@@ -172,8 +206,11 @@ pub struct ListQuery {
     pub question_key: Option<String>,
     /// Only resolved (`Some(true)`) or unresolved (`Some(false)`) forecasts.
     pub resolved: Option<bool>,
-    /// At most this many, the newest; `None` for all.
+    /// At most this many: the newest, or with `after_id` the first after it; `None` for all.
     pub limit: Option<usize>,
+    /// Only forecasts with a larger id: the next page after the last id a client has seen.
+    #[serde(default)]
+    pub after_id: Option<i64>,
 }
 
 /// SHA-256 (lower-case hex) of the canonical JSON of a situation: casus-core's serialisation, which
@@ -209,6 +246,9 @@ mod tests {
         assert!(f.validate().is_err());
         f.interval = Some([0.4, 0.6]);
         f.question = " ".into();
+        assert!(f.validate().is_err());
+        f.question = "q".into();
+        f.created_at = Utc::now() + chrono::Duration::days(1);
         assert!(f.validate().is_err());
     }
 }

@@ -7,6 +7,9 @@
 //!  "crowd_series": [["2020-08-10T00:00:00Z", 0.05], ["2020-08-18T00:00:00Z", 0.22]]}
 //! ```
 //!
+//! Points keep their own dates and are marked `imported`. A point dated after its question resolved
+//! is not a forecast and is left out (counted in [`ImportSummary::after_resolution`]).
+//!
 //! Other fields are ignored. Non-binary questions, questions without a series and resolutions
 //! other than 0 or 1 (ambiguous, annulled, multiple choice) are skipped or left unresolved.
 
@@ -42,6 +45,8 @@ pub struct ImportSummary {
     pub resolved_questions: usize,
     /// Questions skipped: not binary, or no crowd series before the cut-off.
     pub skipped: usize,
+    /// Crowd points left out because they are dated after their question resolved.
+    pub after_resolution: usize,
 }
 
 /// A question read from a series, with the crowd points to record.
@@ -107,6 +112,13 @@ pub fn parse_series(
             continue;
         }
         let source = Source::new(&l.source).map_err(|e| err(e.to_string()))?;
+        // A question already resolved may carry its scheduled, later resolve time: it resolved by
+        // now at the latest.
+        let resolution = l.resolution.as_ref().and_then(binary_resolution).map(|y| {
+            let now = Utc::now();
+            let at = l.resolve_time.as_deref().and_then(parse_time);
+            (y, at.map_or(now, |t| t.min(now)))
+        });
         let mut points = Vec::new();
         for point in l.crowd_series.unwrap_or_default() {
             // `[time, p]`, or `[time, p, n]` with extra fields ignored.
@@ -125,9 +137,12 @@ pub fn parse_series(
             if as_of.is_some_and(|c| at > c) {
                 continue;
             }
-            let mut f = NewForecast::new(l.question.clone(), p, source.clone());
+            if resolution.is_some_and(|(_, r)| at > r) {
+                summary.after_resolution += 1;
+                continue;
+            }
+            let mut f = NewForecast::imported_at(l.question.clone(), p, source.clone(), at);
             f.question_key = Some(l.id.clone());
-            f.created_at = at;
             points.push(f);
         }
         points.sort_by_key(|f| f.created_at);
@@ -138,14 +153,6 @@ pub fn parse_series(
             summary.skipped += 1;
             continue;
         }
-        let resolution = l.resolution.as_ref().and_then(binary_resolution).map(|y| {
-            let at = l
-                .resolve_time
-                .as_deref()
-                .and_then(parse_time)
-                .unwrap_or_else(Utc::now);
-            (y, at)
-        });
         summary.points += points.len();
         summary.resolved_questions += usize::from(resolution.is_some());
         out.push(SeriesQuestion {
@@ -167,6 +174,20 @@ pub fn import_series(
     all_points: bool,
 ) -> Result<ImportSummary, StoreError> {
     let (questions, mut summary) = parse_series(origin, text, as_of, all_points)?;
+    // Check every resolution against the open forecasts already stored before writing anything,
+    // so that a refused import leaves the store as it was.
+    for q in &questions {
+        if let Some((_, at)) = q.resolution {
+            let open = store.list(&crate::ListQuery {
+                question_key: Some(q.key.clone()),
+                resolved: Some(false),
+                ..Default::default()
+            })?;
+            for f in &open {
+                crate::sqlite::check_resolution_time(f.id, &f.created_at, &at)?;
+            }
+        }
+    }
     let points: Vec<NewForecast> = questions.iter().flat_map(|q| q.points.clone()).collect();
     summary.new = store.record_batch(&points)?;
     for q in &questions {

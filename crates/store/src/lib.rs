@@ -18,26 +18,34 @@
 //! assert!((casus.brier.unwrap() - 0.0064).abs() < 1e-12);
 //! ```
 //!
+//! A stored forecast is append-only: its probability and date never change, an outcome is added
+//! once, and nothing is deleted (enforced by triggers in the database). [`export_jsonl`] and
+//! [`ForecastStore::restore`] back a track record up and move it, exactly.
+//!
 //! Durability: the SQLite file runs in WAL mode with `synchronous=FULL`, so a forecast whose
 //! `record` call returned is on disk, and survives a `kill -9` of the process (and a power cut).
 
+mod backup;
 mod error;
 mod forecast;
 mod import;
 mod scoring;
+mod situations;
 mod sqlite;
 
+pub use backup::{export_jsonl, parse_export};
 pub use error::StoreError;
 pub use forecast::{Forecast, ListQuery, NewForecast, Resolution, Source, input_hash};
 pub use import::{ImportSummary, import_series, parse_series};
 pub use scoring::{
     CalibrationBin, PairedScores, Scores, SourceScores, TimelinePoint, brier, log_loss, score,
 };
+pub use situations::{SituationStore, StoredSituation};
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 
-/// Where forecasts live. The server and the CLI hold a `dyn ForecastStore`; [`SqliteStore`] is the
-/// implementation they use.
-pub trait ForecastStore: Send + Sync {
+/// Where forecasts (and, through [`SituationStore`], uploaded situations) live. The server and the
+/// CLI hold a `dyn ForecastStore`; [`SqliteStore`] is the implementation they use.
+pub trait ForecastStore: SituationStore + Send + Sync {
     /// Store a forecast. When this returns `Ok`, the forecast is durable.
     fn record(&self, f: &NewForecast) -> Result<Forecast, StoreError>;
     /// Store many forecasts in one transaction; rows already present (same source, question key and
@@ -61,4 +69,7 @@ pub trait ForecastStore: Send + Sync {
         outcome: bool,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<usize, StoreError>;
+    /// Restore an exported track record ([`export_jsonl`]) into this store, which must be empty:
+    /// every forecast keeps its id, date, outcome and `imported` mark. One transaction.
+    fn restore(&self, fs: &[Forecast]) -> Result<usize, StoreError>;
 }

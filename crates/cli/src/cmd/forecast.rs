@@ -1,4 +1,4 @@
-//! `casus forecast record|list|resolve|score|import`: the scored track record.
+//! `casus forecast record|list|resolve|score|import|export|restore`: the scored track record.
 
 use crate::output::{BadInput, print_json};
 use anyhow::Context;
@@ -63,11 +63,30 @@ enum Sub {
         #[arg(long)]
         all_points: bool,
     },
+    /// Write the whole track record to stdout as JSON lines (a backup): one forecast per line in id
+    /// order, every field, the API's JSON shape.
+    Export,
+    /// Read an export into an empty store (a new --db): every forecast keeps its id, date, outcome
+    /// and `imported` mark, so export → restore → export gives the same bytes.
+    #[command(visible_alias = "import-export")]
+    Restore {
+        /// The file `casus forecast export` wrote.
+        file: PathBuf,
+    },
 }
 
 fn open(db: &Path) -> anyhow::Result<SqliteStore> {
     SqliteStore::open(db)
         .with_context(|| format!("cannot open the forecast store {}", db.display()))
+}
+
+/// A store error: bad input (exit 2) if the user caused it, a failure (exit 1) otherwise.
+fn store_error(e: casus_store::StoreError) -> anyhow::Error {
+    if e.is_user_error() {
+        anyhow::Error::new(BadInput(e.to_string()))
+    } else {
+        e.into()
+    }
 }
 
 fn pct(p: f64) -> String {
@@ -178,16 +197,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 }
             };
             let now = chrono::Utc::now();
-            let f = store.resolve(id, y, now).map_err(|e| {
-                if e.is_user_error() {
-                    anyhow::Error::new(BadInput(e.to_string()))
-                } else {
-                    e.into()
-                }
-            })?;
+            let f = store.resolve(id, y, now).map_err(store_error)?;
             let mut others = 0;
             if question && let Some(k) = &f.question_key {
-                others = store.resolve_question(k, y, now)?;
+                others = store.resolve_question(k, y, now).map_err(store_error)?;
             }
             if args.json {
                 print_json(&f)?;
@@ -270,19 +283,44 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 cut,
                 all_points,
             )
-            .map_err(|e| {
-                if e.is_user_error() {
-                    anyhow::Error::new(BadInput(e.to_string()))
-                } else {
-                    e.into()
-                }
-            })?;
+            .map_err(store_error)?;
             if args.json {
                 print_json(&sum)?;
             } else {
                 println!(
-                    "Read {} questions: {} crowd forecasts ({} new), {} resolved questions, {} skipped.",
-                    sum.questions, sum.points, sum.new, sum.resolved_questions, sum.skipped
+                    "Read {} questions: {} crowd forecasts ({} new), {} resolved questions, {} skipped, \
+                     {} points after their question resolved left out.",
+                    sum.questions,
+                    sum.points,
+                    sum.new,
+                    sum.resolved_questions,
+                    sum.skipped,
+                    sum.after_resolution
+                );
+            }
+        }
+        Sub::Export => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let n = casus_store::export_jsonl(&store, &mut out)?;
+            use std::io::Write;
+            out.flush().context("cannot write the export")?;
+            eprintln!("Exported {n} forecasts from {}.", args.db.display());
+        }
+        Sub::Restore { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))
+                .map_err(|e| BadInput(format!("{e:#}")))?;
+            let all = casus_store::parse_export(&file.display().to_string(), &text)
+                .map_err(store_error)?;
+            let n = store.restore(&all).map_err(store_error)?;
+            if args.json {
+                print_json(&serde_json::json!({ "restored": n }))?;
+            } else {
+                println!(
+                    "Restored {n} forecasts from {} into {}.",
+                    file.display(),
+                    args.db.display()
                 );
             }
         }

@@ -18,6 +18,19 @@ pub struct Args {
     /// Bearer token that writes must carry (at least 16 characters) [default: $CASUS_TOKEN].
     #[arg(long, env = "CASUS_TOKEN", hide_env_values = true)]
     token: Option<String>,
+    /// Another host name the server may be reached by (repeatable), e.g. `casus.team.example`
+    /// behind a team's DNS [default: none; only the bound address, and `localhost` on loopback or
+    /// on 0.0.0.0, are answered, so that a DNS-rebinding page cannot reach the server].
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_hosts: Vec<String>,
+    /// Heavy requests (assess, explain, scenarios, the situation list) computed at once; beyond
+    /// these and a queue of 4 per slot, requests get 503 with Retry-After [default: the number of
+    /// cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    heavy: Option<u16>,
+    /// Longest a request may take before it is answered 503 `timeout`.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    request_timeout: u64,
     /// Imported event data (`casus events import --out DIR`) for the dashboard's monitoring
     /// charts [default: none; the monitoring page then says so].
     #[cfg(feature = "events")]
@@ -97,6 +110,14 @@ pub fn engine() -> anyhow::Result<Arc<Engine>> {
     Ok(Arc::new(Engine::builtin()?))
 }
 
+/// Letters, digits, `-` and `.`: a DNS name as a browser sends it in `Host`.
+fn is_host_name(h: &str) -> bool {
+    !h.is_empty()
+        && h.len() <= 253
+        && h.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = Config {
         addr: args.addr,
@@ -105,6 +126,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     config
         .check()
         .map_err(|e| crate::output::BadInput(e.to_string()))?;
+    if let Some(bad) = args.allow_hosts.iter().find(|h| !is_host_name(h)) {
+        return Err(crate::output::BadInput(format!(
+            "--allow-host `{bad}` must be a host name without port or scheme, e.g. casus.team.example"
+        ))
+        .into());
+    }
     let store = casus_store::SqliteStore::open(&args.db)
         .with_context(|| format!("cannot open the forecast store {}", args.db.display()))?;
     let state = AppState::new(
@@ -112,7 +139,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Arc::new(store),
         &format!("sqlite:{}", args.db.display()),
     )
-    .with_token(config.token.clone());
+    .with_token(config.token.clone())
+    .with_limits({
+        let mut l = casus_server::Limits {
+            timeout: std::time::Duration::from_secs(args.request_timeout),
+            ..Default::default()
+        };
+        if let Some(n) = args.heavy {
+            l.heavy = usize::from(n);
+            l.queue = 4 * l.heavy;
+        }
+        l
+    });
     #[cfg(feature = "events")]
     let state = match (args.events, args.monitor_from, args.monitor_to) {
         (Some(events), Some(from), Some(to)) => {
@@ -137,6 +175,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .await
             .with_context(|| format!("cannot listen on {}", config.addr))?;
         let addr = listener.local_addr()?;
+        let state = state.with_hosts(casus_server::HostPolicy::for_addr(addr, &args.allow_hosts));
         // Tests and scripts read this line to learn the port when --addr ends in :0.
         println!("casus: serving the dashboard on http://{addr}/ (API at /api/v1)");
         use std::io::Write;

@@ -7,5 +7,6 @@ mod assess;
 mod cases;
 #[cfg(feature = "events")]
 mod events;
+mod forecast;
 mod serve;
 mod validate;

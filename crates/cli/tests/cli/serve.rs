@@ -81,3 +81,12 @@ fn post_assess_is_exactly_what_casus_assess_json_prints() {
     let err = std::fs::read_to_string(dir.path().join("stderr")).unwrap();
     assert!(!err.contains("baseline"), "{err}");
 }
+
+/// `--allow-host` takes a bare host name; anything else is bad input, refused before binding.
+#[test]
+fn allow_host_must_be_a_host_name() {
+    for bad in ["attacker.example:8080", "http://x.example", "a b", ""] {
+        let r = casus_fails!(2, "serve", "--addr", "127.0.0.1:0", "--allow-host", bad);
+        assert!(r.stderr.contains("--allow-host"), "{bad}: {}", r.stderr);
+    }
+}

@@ -370,3 +370,71 @@ fn non_loopback_needs_a_token() {
     assert!(c("0.0.0.0:8080", Some("short")).is_err());
     assert!(c("0.0.0.0:8080", Some("a-long-enough-token")).is_ok());
 }
+
+/// Issue 10, item 2: the server dates casus forecasts itself; a crowd forecast with its own date is
+/// marked imported, and none may be dated in the future or after its question resolved.
+#[tokio::test]
+async fn a_backdated_forecast_is_refused() {
+    let app = casus_server::router(state());
+    let post = |body: Value| {
+        let app = app.clone();
+        async move {
+            call(
+                &app,
+                "POST",
+                "/api/v1/forecasts",
+                Some(&body.to_string()),
+                None,
+            )
+            .await
+        }
+    };
+    let (s, v) =
+        post(json!({"situation_id": SITUATION_ID, "created_at": "2020-08-25T00:00:00Z"})).await;
+    assert_eq!(s, 400, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("dated by the server"),
+        "{v}"
+    );
+    let before = chrono::Utc::now();
+    let (s, f) = post(json!({"situation_id": SITUATION_ID, "question_key": "k:1"})).await;
+    assert_eq!(s, 201, "{f}");
+    let made: chrono::DateTime<chrono::Utc> = f["created_at"].as_str().unwrap().parse().unwrap();
+    assert!(made >= before - chrono::Duration::seconds(1) && made <= chrono::Utc::now());
+    assert_eq!(f["imported"], false);
+
+    let crowd = |at: &str| json!({"source": "metaculus", "probability": 0.3, "question": "q", "question_key": "k:1", "created_at": at});
+    let (s, c) = post(crowd("2020-08-18T00:00:00Z")).await;
+    assert_eq!((s.as_u16(), &c["imported"]), (201, &json!(true)), "{c}");
+    let (s, v) = post(crowd("2999-01-01T00:00:00Z")).await;
+    assert_eq!(s, 400, "a crowd forecast from the future: {v}");
+
+    let (s, _) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/forecasts/{}/resolve", f["id"]),
+        Some(r#"{"outcome": 0}"#),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    // The question has resolved: nothing new may be dated after that.
+    let (s, v) = post(json!({"situation_id": SITUATION_ID, "question_key": "k:1"})).await;
+    assert_eq!(s, 400, "{v}");
+    let (s, v) = post(crowd(&chrono::Utc::now().to_rfc3339())).await;
+    assert_eq!(s, 400, "{v}");
+    // A resolution dated before the forecast was made is refused.
+    let (_, g) = post(json!({"situation_id": SITUATION_ID, "question_key": "k:2"})).await;
+    let (s, v) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/forecasts/{}/resolve", g["id"]),
+        Some(r#"{"outcome": 1, "resolved_at": "2020-01-01T00:00:00Z"}"#),
+        None,
+    )
+    .await;
+    assert_eq!(s, 400, "{v}");
+}

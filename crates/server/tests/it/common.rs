@@ -25,17 +25,25 @@ pub fn situation() -> casus_core::Situation {
     casus_data::situation_from_json(SITUATION).unwrap()
 }
 
+/// The address the in-process router believes it is bound to; [`call`] sends it as `Host`.
+pub const HOST: &str = "127.0.0.1:8080";
+
 pub fn state_with(store: Arc<dyn casus_store::ForecastStore>, token: Option<&str>) -> AppState {
     AppState::new(engine(), store, "test")
         .with_situations(vec![situation()])
         .with_token(token.map(String::from))
+        .with_hosts(casus_server::HostPolicy::for_addr(
+            HOST.parse().unwrap(),
+            &[],
+        ))
 }
 
 pub fn state() -> AppState {
     state_with(Arc::new(SqliteStore::open_in_memory().unwrap()), None)
 }
 
-/// One request through the router, without a socket.
+/// One request through the router, without a socket, as the dashboard sends it: `Host` [`HOST`],
+/// and a body as `application/json`.
 pub async fn call(
     app: &axum::Router,
     method: &str,
@@ -43,12 +51,27 @@ pub async fn call(
     body: Option<&str>,
     auth: Option<&str>,
 ) -> (StatusCode, Value) {
-    let mut req = Request::builder().method(method).uri(uri);
+    let mut headers = vec![("host", HOST.to_string())];
     if body.is_some() {
-        req = req.header("content-type", "application/json");
+        headers.push(("content-type", "application/json".into()));
     }
     if let Some(t) = auth {
-        req = req.header("authorization", format!("Bearer {t}"));
+        headers.push(("authorization", format!("Bearer {t}")));
+    }
+    call_with(app, method, uri, body, &headers).await
+}
+
+/// One request through the router with exactly these headers.
+pub async fn call_with(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    body: Option<&str>,
+    headers: &[(&str, String)],
+) -> (StatusCode, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, v);
     }
     let req = req
         .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
@@ -63,8 +86,10 @@ pub async fn call(
     (status, v)
 }
 
-/// Serve `state` on 127.0.0.1:0 in a background thread with its own runtime.
-pub fn spawn_server(state: AppState) -> SocketAddr {
+/// Serve `state` on 127.0.0.1:0 in a background thread with its own runtime; `serve` then answers
+/// the `Host` names of the listener's address.
+pub fn spawn_server(mut state: AppState) -> SocketAddr {
+    state.hosts = None;
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()

@@ -4,5 +4,8 @@ mod api;
 mod assets;
 mod browser;
 mod common;
+mod guard;
 mod kill9;
+mod load;
 mod openapi;
+mod situations;
