@@ -89,3 +89,41 @@ fn every_built_in_situation_validates() {
     let all = casus_data::builtin::situations().expect("built-in situations");
     assert!(!all.is_empty());
 }
+
+/// The base holds the class that early warning must not ring at: build-ups, threats and ultimatums
+/// (`military_signals` at "exercises, warnings" or above at some decision point) that ended without
+/// force; and enough crises overall for held-out scores to mean something.
+#[test]
+fn build_ups_without_force_are_represented() {
+    let cases = cases();
+    assert!(cases.len() >= 110, "only {} crises", cases.len());
+    let quiet_build_ups = cases
+        .iter()
+        .filter(|c| !c.outcome.force)
+        .filter(|c| {
+            c.all_snapshots().iter().any(|s| {
+                s.situation
+                    .factors
+                    .get(Factor::MilitarySignals)
+                    .point()
+                    .is_some_and(|v| v >= 0.5)
+            })
+        })
+        .count();
+    assert!(
+        quiet_build_ups >= 25,
+        "only {quiet_build_ups} build-ups without force"
+    );
+    let early = cases
+        .iter()
+        .filter(|c| {
+            c.all_snapshots()
+                .iter()
+                .any(|s| s.days_to_force().is_some_and(|d| d >= 30))
+        })
+        .count();
+    assert!(
+        early >= 25,
+        "only {early} force crises coded 30 days or more before force"
+    );
+}
