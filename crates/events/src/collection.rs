@@ -36,9 +36,14 @@ pub(crate) fn import_roots(dir: &Path) -> Result<Vec<PathBuf>> {
         path: dir.to_path_buf(),
     };
     let entries = fs::read_dir(dir).map_err(|_| not_one())?;
-    let mut roots: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
+    let paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    // An import writes into a hidden directory beside its target and renames it into place at the
+    // end; one still here was stopped part-way. Refuse rather than count part of a file.
+    if let Some(left) = paths.iter().find(|p| is_interrupted_import(p)) {
+        return Err(EventsError::InterruptedImport { path: left.clone() });
+    }
+    let mut roots: Vec<PathBuf> = paths
+        .into_iter()
         .filter(|p| p.join(EVENTS_SUBDIR).is_dir())
         .collect();
     if roots.is_empty() {
@@ -47,6 +52,16 @@ pub(crate) fn import_roots(dir: &Path) -> Result<Vec<PathBuf>> {
     roots.sort();
     check_no_file_twice(&roots)?;
     Ok(roots)
+}
+
+/// Whether `p` is what an unfinished import leaves: its temporary directory, or a replaced import
+/// set aside but not yet removed (see `import.rs`).
+fn is_interrupted_import(p: &Path) -> bool {
+    p.is_dir()
+        && p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+            n.starts_with('.')
+                && (n.contains(crate::import::TMP_MARK) || n.contains(crate::import::OLD_MARK))
+        })
 }
 
 #[derive(Deserialize)]

@@ -98,6 +98,16 @@ pub enum EventsError {
         /// The directory given.
         path: PathBuf,
     },
+    /// A folder of imports holds what an import stopped part-way left behind (killed, or out of
+    /// disk): reading on would count part of a file's events.
+    #[error(
+        "{path} is an import that did not finish (casus events import was stopped before it \
+         completed): remove it, and import that file again if it is missing"
+    )]
+    InterruptedImport {
+        /// The leftover directory.
+        path: PathBuf,
+    },
     /// The same input file was given twice to one import.
     #[error("{path} is given twice: its events would count twice")]
     InputTwice {

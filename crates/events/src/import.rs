@@ -32,6 +32,12 @@ use crate::parse::{BadRows, ChunkOutput, Sink, month_days, month_label, parse_ch
 use crate::rollup::{DyadDays, dyad_day_schema};
 use crate::schema::{col, event_schema};
 
+/// Marks the hidden directory an import writes into before renaming it into place; a folder of
+/// imports that holds one was interrupted ([`crate::collection`] refuses it).
+pub(crate) const TMP_MARK: &str = ".casus-tmp-";
+/// Marks a replaced import set aside until the new one is in place.
+pub(crate) const OLD_MARK: &str = ".casus-old-";
+
 /// Parquet compression for imported events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -413,7 +419,7 @@ pub fn import(
         .file_name()
         .map_or_else(|| "events".into(), |n| n.to_string_lossy().into_owned());
     let tmp = TempDir {
-        path: parent.join(format!(".{name}.casus-tmp-{}", unique_suffix())),
+        path: parent.join(format!(".{name}{TMP_MARK}{}", unique_suffix())),
         armed: true,
     };
     fs::create_dir(&tmp.path).map_err(write_err(&tmp.path))?;
@@ -595,7 +601,7 @@ pub fn import(
 
     // Move the finished directory into place; an old one is removed only after that succeeded.
     if out_dir.exists() {
-        let old = parent.join(format!(".{name}.casus-old-{}", unique_suffix()));
+        let old = parent.join(format!(".{name}{OLD_MARK}{}", unique_suffix()));
         fs::rename(out_dir, &old).map_err(write_err(out_dir))?;
         if let Err(e) = fs::rename(&tmp.path, out_dir) {
             let _ = fs::rename(&old, out_dir);

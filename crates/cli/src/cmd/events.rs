@@ -146,6 +146,7 @@ pub(crate) fn classify(e: EventsError) -> anyhow::Error {
         | EventsError::InvalidQuery { .. }
         | EventsError::OutputExtension { .. }
         | EventsError::NotAnEventDir { .. }
+        | EventsError::InterruptedImport { .. }
         | EventsError::ImportedTwice { .. }
         | EventsError::InputTwice { .. }
         | EventsError::BadImportRecord { .. }

@@ -5,6 +5,7 @@ mod macros;
 
 mod assess;
 mod cases;
+mod crash;
 #[cfg(feature = "events")]
 mod events;
 mod forecast;
