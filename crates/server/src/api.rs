@@ -135,24 +135,40 @@ pub async fn openapi() -> impl IntoResponse {
 /// (`data/model/casus-evaluation.json`), without the per-snapshot forecasts. A stale or missing
 /// one is a 404 with the reason, never shown as the model's record.
 pub async fn model_record(State(st): State<AppState>) -> Result<Json<serde_json::Value>> {
-    let json = casus_data::builtin::evaluation_json()
-        .ok_or_else(|| ApiError::not_found("a saved evaluation (this build has none)"))?;
-    let saved = casus_model::eval::SavedEvaluation::from_json(json)
-        .map_err(|e| ApiError::not_found(format!("a readable saved evaluation ({e})")))?;
+    let (saved, shown) = builtin_evaluation()
+        .as_ref()
+        .map_err(|why| ApiError::not_found(why.clone()))?;
     saved
         .check_current(&st.cases)
         .map_err(|e| ApiError::not_found(format!("a current saved evaluation ({e})")))?;
-    let mut v = serde_json::to_value(&saved).unwrap_or_default();
-    if let Some(e) = v.get_mut("evaluation").and_then(|e| e.as_object_mut()) {
-        e.remove("predictions");
-        if let Some(fc) = e
-            .get_mut("forward_chaining")
-            .and_then(|f| f.as_object_mut())
-        {
-            fc.remove("predictions");
+    Ok(Json(shown.clone()))
+}
+
+type SavedAndShown = (casus_model::eval::SavedEvaluation, serde_json::Value);
+
+/// The embedded saved evaluation and what the API shows of it (without the per-snapshot
+/// forecasts), made once per process: a few hundred kilobytes of JSON that never change while the
+/// server runs. `Err` says why there is none to show.
+fn builtin_evaluation() -> &'static std::result::Result<SavedAndShown, String> {
+    static SAVED: std::sync::OnceLock<std::result::Result<SavedAndShown, String>> =
+        std::sync::OnceLock::new();
+    SAVED.get_or_init(|| {
+        let json = casus_data::builtin::evaluation_json()
+            .ok_or("a saved evaluation (this build has none)")?;
+        let saved = casus_model::eval::SavedEvaluation::from_json(json)
+            .map_err(|e| format!("a readable saved evaluation ({e})"))?;
+        let mut v = serde_json::to_value(&saved).unwrap_or_default();
+        if let Some(e) = v.get_mut("evaluation").and_then(|e| e.as_object_mut()) {
+            e.remove("predictions");
+            if let Some(fc) = e
+                .get_mut("forward_chaining")
+                .and_then(|f| f.as_object_mut())
+            {
+                fc.remove("predictions");
+            }
         }
-    }
-    Ok(Json(v))
+        Ok((saved, v))
+    })
 }
 
 // ---- assessments ---------------------------------------------------------------------------

@@ -5,7 +5,8 @@
 use anyhow::Context;
 use casus_core::{CrisisType, LeadTime};
 use casus_model::eval::{ForwardChaining, SliceScores, Slices};
-use casus_model::{Evaluation, ModelSpec, eval::metrics::CalibrationBin};
+use casus_model::{Evaluation, ModelSpec, Scores, eval::metrics::CalibrationBin};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -42,11 +43,24 @@ fn calibration_rows(name: &str, bins: &[CalibrationBin]) {
     }
 }
 
-fn score_row(name: &str, brier: f64, log_loss: f64, auc: Option<f64>) {
-    let auc = auc
-        .filter(|v| v.is_finite())
-        .map_or("     -".to_string(), |v| format!("{v:>6.3}"));
-    println!("  {name:<24} {brier:>7.3} {log_loss:>9.3} {auc}");
+/// The model's and every baseline's scores, one row each, under a header naming the first column.
+fn score_table(first: &str, model: &Scores, baselines: &BTreeMap<String, Scores>) {
+    println!(
+        "  {first:<24} {:>7} {:>9} {:>6}",
+        "Brier", "log loss", "AUC"
+    );
+    let row = |name: &str, s: &Scores| {
+        let auc = Some(s.auc)
+            .filter(|v| v.is_finite())
+            .map_or("     -".to_string(), |v| format!("{v:>6.3}"));
+        println!("  {name:<24} {:>7.3} {:>9.3} {auc}", s.brier, s.log_loss);
+    };
+    row("model", model);
+    for name in casus_model::eval::BASELINES {
+        if let Some(s) = baselines.get(name) {
+            row(name, s);
+        }
+    }
 }
 
 fn slice_rows(s: &Slices) {
@@ -91,21 +105,11 @@ fn print_forward(fc: &ForwardChaining) {
     println!(
         "\nForward chaining (fit on crises that began before a decade, score the decade's snapshots):\n"
     );
-    println!(
-        "  {:<24} {:>7} {:>9} {:>6}",
-        "forecaster (pooled)", "Brier", "log loss", "AUC"
+    score_table(
+        "forecaster (pooled)",
+        &fc.pooled_model,
+        &fc.pooled_baselines,
     );
-    score_row(
-        "model",
-        fc.pooled_model.brier,
-        fc.pooled_model.log_loss,
-        Some(fc.pooled_model.auc),
-    );
-    for name in casus_model::eval::BASELINES {
-        if let Some(s) = fc.pooled_baselines.get(name) {
-            score_row(name, s.brier, s.log_loss, Some(s.auc));
-        }
-    }
     if let Some(base) = fc.pooled_baselines.get("base_rate") {
         println!(
             "  The model's pooled out-of-time Brier score is {:.2} x the base rate's.",
@@ -138,16 +142,7 @@ fn print_human(e: &Evaluation) {
          every forecast below comes from a fit that never saw any date of its crisis.\n",
         e.n_crises, e.n_cases, e.n_force
     );
-    println!(
-        "  {:<24} {:>7} {:>9} {:>6}",
-        "forecaster", "Brier", "log loss", "AUC"
-    );
-    score_row("model", e.model.brier, e.model.log_loss, Some(e.model.auc));
-    for name in casus_model::eval::BASELINES {
-        if let Some(s) = e.baselines.get(name) {
-            score_row(name, s.brier, s.log_loss, Some(s.auc));
-        }
-    }
+    score_table("forecaster", &e.model, &e.baselines);
     if let Some(base) = e.baselines.get("base_rate") {
         println!(
             "\nThe model's Brier score is {:.0}% of the base rate's; lower is better for Brier and log loss, higher for AUC.\n",

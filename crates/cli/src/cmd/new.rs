@@ -18,35 +18,24 @@ pub struct Args {
     /// The date of the assessment (YYYY-MM-DD): code only what is public on it.
     #[arg(long, value_name = "DATE")]
     as_of: NaiveDate,
-    /// The kind of crisis.
-    #[arg(long, value_enum, default_value_t = Kind::MassProtest)]
-    crisis_type: Kind,
+    /// The kind of crisis: mass_protest, revolution, coup, civil_war, secession or
+    /// interstate_standoff.
+    #[arg(long, default_value = "mass_protest", value_parser = crisis_type)]
+    crisis_type: CrisisType,
     /// Where to write the file (refused if it exists) [default: print to stdout].
     #[arg(long)]
     out: Option<PathBuf>,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum Kind {
-    MassProtest,
-    Revolution,
-    Coup,
-    CivilWar,
-    Secession,
-    InterstateStandoff,
-}
-
-impl Kind {
-    fn crisis_type(self) -> CrisisType {
-        match self {
-            Kind::MassProtest => CrisisType::MassProtest,
-            Kind::Revolution => CrisisType::Revolution,
-            Kind::Coup => CrisisType::Coup,
-            Kind::CivilWar => CrisisType::CivilWar,
-            Kind::Secession => CrisisType::Secession,
-            Kind::InterstateStandoff => CrisisType::InterstateStandoff,
-        }
-    }
+/// A crisis type by the name situation files use for it.
+fn crisis_type(name: &str) -> Result<CrisisType, String> {
+    CrisisType::ALL
+        .into_iter()
+        .find(|t| t.name() == name)
+        .ok_or_else(|| {
+            let names: Vec<&str> = CrisisType::ALL.iter().map(|t| t.name()).collect();
+            format!("`{name}` is not a crisis type; one of {}", names.join(", "))
+        })
 }
 
 /// The situation file for these arguments.
@@ -126,7 +115,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     else {
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     };
-    let text = template(&patron, &target, args.crisis_type.crisis_type(), args.as_of);
+    let text = template(&patron, &target, args.crisis_type, args.as_of);
     match &args.out {
         Some(p) if p.exists() => {
             eprintln!(

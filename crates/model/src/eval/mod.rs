@@ -400,10 +400,9 @@ fn forward_chaining(
         .enumerate()
         .map(|(b, &(from, to))| -> Result<_, ModelError> {
             let train = data.subset(|i| year(data.meta[i].crisis_start) < from);
-            let rows: Vec<usize> = (0..data.len())
-                .filter(|&i| (from..to).contains(&year(data.meta[i].crisis_start)))
-                .collect();
-            let test = data.subset(|i| rows.contains(&i));
+            let in_block = |i: usize| (from..to).contains(&year(data.meta[i].crisis_start));
+            let rows: Vec<usize> = (0..data.len()).filter(|&i| in_block(i)).collect();
+            let test = data.subset(in_block);
             let n_fitted = train
                 .group
                 .iter()
