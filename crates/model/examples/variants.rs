@@ -5,6 +5,11 @@
 //!
 //! Usage from the repository root: `cargo run -p casus-model --example variants` (the dev profile already
 //! optimises the model crates).
+//!
+//! The second round (context effects, after the first round's chosen prior) was fixed before any
+//! of it was scored, with its rule of choice: the lowest pooled forward-chaining Brier score wins,
+//! and a variant with more effects must beat a simpler one by more than 0.003 (the spread of the
+//! first round's near-equal variants) to be preferred to it.
 
 use casus_model::eval::{self, evaluate_forward, sensitivity_summary};
 use casus_model::{ModelSpec, Priors};
@@ -13,6 +18,15 @@ fn main() {
     let cases = casus_data::load_cases_dir(std::path::Path::new("data/cases"))
         .unwrap_or_else(|e| panic!("cannot load data/cases: {e}"));
     let base = ModelSpec::default();
+    // The first round's choice, the base of the second round.
+    let hard = Priors {
+        hard_signs: true,
+        tau_scale: 0.5,
+        type_intercept_scale: 0.0,
+        type_signal_scale: 0.0,
+        patron_scale: 0.0,
+        ..base.priors
+    };
     let variants: Vec<(&str, Priors)> = vec![
         (
             "soft signs, mu 1, tau 1",
@@ -71,12 +85,56 @@ fn main() {
                 ..base.priors
             },
         ),
+        // Second round: context effects on top of the first round's choice.
+        (
+            "+ crisis-type intercepts",
+            Priors {
+                type_intercept_scale: 0.5,
+                ..hard
+            },
+        ),
+        (
+            "+ type intercepts, type signals",
+            Priors {
+                type_intercept_scale: 0.5,
+                type_signal_scale: 0.5,
+                ..hard
+            },
+        ),
+        (
+            "+ patron intercepts",
+            Priors {
+                patron_scale: 0.5,
+                ..hard
+            },
+        ),
+        (
+            "+ type and patron intercepts",
+            Priors {
+                type_intercept_scale: 0.5,
+                patron_scale: 0.5,
+                ..hard
+            },
+        ),
+        (
+            "+ all three",
+            Priors {
+                type_intercept_scale: 0.5,
+                type_signal_scale: 0.5,
+                patron_scale: 0.5,
+                ..hard
+            },
+        ),
     ];
     println!(
         "{:<30} {:>7} {:>8} {:>6} {:>10} {:>9} {:>8} {:>8}",
         "variant", "Brier", "logloss", "AUC", "Brier/base", "alarms", "AUC>30d", "sens med/worst"
     );
+    let only = std::env::args().nth(1);
     for (name, priors) in variants {
+        if only.as_deref().is_some_and(|o| !name.contains(o)) {
+            continue;
+        }
         let spec = ModelSpec {
             priors,
             ..base.clone()

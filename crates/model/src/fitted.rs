@@ -3,18 +3,18 @@
 use crate::diagnostics::Diagnostics;
 use crate::features::{self, NF, NX};
 use crate::map::MapEstimate;
-use crate::posterior::logistic;
+use crate::posterior::{NT, SIGNALS, logistic};
 use crate::spec::{MODEL_ID, MODEL_VERSION, ModelSpec};
 use crate::{ModelError, json};
 use casus_core::sensitivity::CodingStep;
 use casus_core::{
-    Assessment, DEFAULT_HORIZON_DAYS, Driver, Factor, FactorValue, ModelId, Role, Situation,
-    convert_horizon,
+    Assessment, CrisisType, DEFAULT_HORIZON_DAYS, Driver, Factor, FactorValue, ModelId, Role,
+    Situation, convert_horizon,
 };
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON artifact layout; bump on any change to [`FittedModel::to_json`]'s shape.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Monte Carlo samples used by [`FittedModel::assess`] when a factor is uncertain or unknown.
 pub const MC_SAMPLES: usize = 4000;
@@ -58,18 +58,52 @@ struct Artifact {
     map: MapEstimate,
     marginals: Vec<Marginal>,
     importance: Vec<f64>,
-    /// Names of the columns of `draws`: `alpha`, then one coefficient per feature.
+    /// The patrons fitted on, in the order of their intercept offsets in `draws`.
+    patrons: Vec<String>,
+    /// Names of the columns of `draws`: `alpha`, one coefficient per feature, the intercept offset
+    /// of each crisis type, the multiplier of `military_signals`' coefficient per crisis type,
+    /// and the intercept offset of each fitted patron (zeros and ones where the model has no
+    /// such effect).
     draw_layout: Vec<String>,
     draws: Vec<Vec<f64>>,
 }
+
+/// Columns of a draw before the patron offsets.
+const FIXED_COLUMNS: usize = 1 + NF + 2 * NT;
 
 /// A fitted model. Build one with [`ModelSpec::fit`] or read one with [`FittedModel::from_json`].
 #[derive(Debug, Clone)]
 pub struct FittedModel {
     art: Artifact,
+    /// `(alpha, beta)` per draw with the context effects of `context` folded in.
+    eff: Vec<Vec<f64>>,
     alpha_mean: f64,
     beta_mean: [f64; NF],
     reference: [f64; NX],
+}
+
+/// The crisis type and patron whose effects a prediction includes. A patron the model was not
+/// fitted on gets no patron offset (the average patron).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Context<'a> {
+    pub crisis_type: CrisisType,
+    pub patron: &'a str,
+}
+
+impl<'a> Context<'a> {
+    pub fn of(s: &'a Situation) -> Context<'a> {
+        Context {
+            crisis_type: s.crisis_type,
+            patron: s.patron.as_str(),
+        }
+    }
+}
+
+fn type_index(t: CrisisType) -> usize {
+    CrisisType::ALL
+        .iter()
+        .position(|&c| c == t)
+        .expect("every crisis type is in ALL")
 }
 
 /// A tiny deterministic generator (SplitMix64) for the Monte Carlo integration.
@@ -83,10 +117,12 @@ impl SplitMix {
 }
 
 impl FittedModel {
+    #[allow(clippy::too_many_arguments)] // one call site, in `ModelSpec::fit_prepared`
     pub(crate) fn new(
         spec: ModelSpec,
         map: MapEstimate,
         diagnostics: Diagnostics,
+        patrons: Vec<String>,
         draws: Vec<Vec<f64>>,
         marginals: Vec<Marginal>,
         importance: [f64; NX],
@@ -94,6 +130,15 @@ impl FittedModel {
     ) -> FittedModel {
         let mut draw_layout = vec!["alpha".to_string()];
         draw_layout.extend(features::feature_names());
+        for t in CrisisType::ALL {
+            draw_layout.push(format!("type_offset[{}]", t.name()));
+        }
+        for t in CrisisType::ALL {
+            draw_layout.push(format!("signals_multiplier[{}]", t.name()));
+        }
+        for p in &patrons {
+            draw_layout.push(format!("patron_offset[{p}]"));
+        }
         let art = Artifact {
             format_version: FORMAT_VERSION,
             model: ModelId {
@@ -111,6 +156,7 @@ impl FittedModel {
             map,
             marginals,
             importance: importance.to_vec(),
+            patrons,
             draw_layout,
             draws,
         };
@@ -118,14 +164,8 @@ impl FittedModel {
     }
 
     fn from_artifact(art: Artifact) -> FittedModel {
-        let n = art.draws.len().max(1) as f64;
-        let alpha_mean = art.draws.iter().map(|d| d[0]).sum::<f64>() / n;
-        let mut beta_mean = [0.0; NF];
-        for d in &art.draws {
-            for k in 0..NF {
-                beta_mean[k] += d[1 + k] / n;
-            }
-        }
+        let eff: Vec<Vec<f64>> = art.draws.iter().map(|d| effective(d, None, None)).collect();
+        let (alpha_mean, beta_mean) = means(&eff);
         // The midpoint situation (every factor at its middle anchor): a reference a reader can hold
         // in mind, so that a factor coded above its middle anchor on a factor the theory says raises
         // the risk reads as a driver, and one below it as a restraint. The case base's average is
@@ -133,10 +173,46 @@ impl FittedModel {
         let reference = [MIDPOINT; NX];
         FittedModel {
             art,
+            eff,
             alpha_mean,
             beta_mean,
             reference,
         }
+    }
+
+    /// The same model with the effects of a crisis type and a patron folded in: what
+    /// [`FittedModel::probability`] and the explanation's fast paths should use for a situation.
+    /// [`FittedModel::assess`] applies the situation's own context by itself.
+    pub fn in_context(&self, ctx: Context<'_>) -> FittedModel {
+        let eff = self.context_draws(ctx);
+        let (alpha_mean, beta_mean) = means(&eff);
+        FittedModel {
+            art: self.art.clone(),
+            eff,
+            alpha_mean,
+            beta_mean,
+            reference: self.reference,
+        }
+    }
+
+    /// [`FittedModel::in_context`] for a situation's crisis type and patron.
+    pub fn for_situation(&self, s: &Situation) -> FittedModel {
+        self.in_context(Context::of(s))
+    }
+
+    fn context_draws(&self, ctx: Context<'_>) -> Vec<Vec<f64>> {
+        let t = type_index(ctx.crisis_type);
+        let p = self.art.patrons.iter().position(|p| p == ctx.patron);
+        self.art
+            .draws
+            .iter()
+            .map(|d| effective(d, Some(t), p))
+            .collect()
+    }
+
+    /// The patrons the model has an intercept offset for.
+    pub fn patrons(&self) -> &[String] {
+        &self.art.patrons
     }
 
     pub(crate) fn set_case_base(&mut self, hash: String, ids: Vec<String>) {
@@ -173,15 +249,15 @@ impl FittedModel {
                 art.model.id, art.model.version
             ));
         }
+        let width = FIXED_COLUMNS + art.patrons.len();
         if art.draws.is_empty()
             || art
                 .draws
                 .iter()
-                .any(|d| d.len() != NF + 1 || d.iter().any(|v| !v.is_finite()))
+                .any(|d| d.len() != width || d.iter().any(|v| !v.is_finite()))
         {
             return invalid(format!(
-                "draws must be non-empty rows of {} finite numbers",
-                NF + 1
+                "draws must be non-empty rows of {width} finite numbers"
             ));
         }
         if art.marginals.len() != NX || art.marginals.iter().any(|m| m.values.is_empty()) {
@@ -255,8 +331,7 @@ impl FittedModel {
     /// P(force within 365 days) for each kept posterior draw, all factors known.
     pub fn probability_draws(&self, x: &[f64; NX]) -> Vec<f64> {
         let f = features::features(x);
-        self.art
-            .draws
+        self.eff
             .iter()
             .map(|d| logistic(d[0] + dot(&d[1..], &f)))
             .collect()
@@ -266,12 +341,11 @@ impl FittedModel {
     pub fn probability(&self, x: &[f64; NX]) -> f64 {
         let f = features::features(x);
         let s: f64 = self
-            .art
-            .draws
+            .eff
             .iter()
             .map(|d| logistic(d[0] + dot(&d[1..], &f)))
             .sum();
-        s / self.art.draws.len() as f64
+        s / self.eff.len() as f64
     }
 
     /// Posterior mean and central interval at `level` (e.g. 0.9), all factors known, 365 days.
@@ -295,7 +369,9 @@ impl FittedModel {
         let horizon = opts.horizon_days.unwrap_or(s.horizon_days);
         let values: Vec<FactorValue> = Factor::ALL.iter().map(|f| *s.factors.get(*f)).collect();
         let all_known = values.iter().all(|v| v.point().is_some());
-        let d = self.art.draws.len();
+        let draws = self.context_draws(Context::of(s));
+        let (_, beta_mean) = means(&draws);
+        let d = draws.len();
         let n = if all_known { d } else { MC_SAMPLES.max(d) };
         let mut rng = SplitMix(opts.seed ^ 0x5EED_CA5E);
         let mut probs = Vec::with_capacity(n);
@@ -312,11 +388,11 @@ impl FittedModel {
                     FactorValue::Unknown => self.sample_marginal(i, rng.next()),
                 };
             }
-            let draw = &self.art.draws[j % d];
+            let draw = &draws[j % d];
             let p365 = logistic(features::eta(draw[0], &draw[1..], &x));
             probs.push(convert_horizon(p365, DEFAULT_HORIZON_DAYS, horizon));
             if !all_known || j == 0 {
-                let c = features::contributions(&self.beta_mean, &x, &self.reference);
+                let c = features::contributions(&beta_mean, &x, &self.reference);
                 for i in 0..NX {
                     contrib[i] += c[i];
                 }
@@ -382,6 +458,33 @@ impl FittedModel {
         }
         m.values.last().map(|(v, _)| *v).unwrap_or(0.5)
     }
+}
+
+/// `(alpha, beta)` of a stored draw with the offsets of crisis type `t` and patron `p` (an index
+/// into the fitted patrons) folded in; `None` leaves that effect out.
+fn effective(d: &[f64], t: Option<usize>, p: Option<usize>) -> Vec<f64> {
+    let mut e = d[..1 + NF].to_vec();
+    if let Some(t) = t {
+        e[0] += d[1 + NF + t];
+        e[1 + SIGNALS] *= d[1 + NF + NT + t];
+    }
+    if let Some(p) = p {
+        e[0] += d[FIXED_COLUMNS + p];
+    }
+    e
+}
+
+/// Posterior means of the intercept and the coefficients over `(alpha, beta)` draws.
+fn means(eff: &[Vec<f64>]) -> (f64, [f64; NF]) {
+    let n = eff.len().max(1) as f64;
+    let alpha = eff.iter().map(|d| d[0]).sum::<f64>() / n;
+    let mut beta = [0.0; NF];
+    for d in eff {
+        for k in 0..NF {
+            beta[k] += d[1 + k] / n;
+        }
+    }
+    (alpha, beta)
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {

@@ -83,7 +83,9 @@ pub use cases::{case_base_hash, temporal_split};
 pub use diagnostics::Diagnostics;
 pub use error::ModelError;
 pub use eval::{Evaluation, Scores, evaluate};
-pub use fitted::{ASSESS_SEED, AssessOptions, FORMAT_VERSION, FittedModel, MC_SAMPLES, Marginal};
+pub use fitted::{
+    ASSESS_SEED, AssessOptions, Context, FORMAT_VERSION, FittedModel, MC_SAMPLES, Marginal,
+};
 pub use posterior::Priors;
 pub use sampler::NutsOptions;
 pub use spec::{MIN_CASES, MODEL_ID, MODEL_VERSION, MapFit, ModelSpec};

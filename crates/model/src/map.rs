@@ -3,7 +3,7 @@
 //! The Hessian comes from central differences of the analytic gradient; convergence is judged on
 //! the analytic gradient, so the mode is as exact as the gradient (`max |grad| < 1e-10`).
 
-use crate::posterior::{DIM, LogPosterior};
+use crate::posterior::LogPosterior;
 use serde::{Deserialize, Serialize};
 
 /// The mode and how it was found.
@@ -48,22 +48,23 @@ pub(crate) fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
 #[allow(clippy::needless_range_loop)] // symmetric index pairs read best as indices
 fn neg_hessian(lp: &LogPosterior, theta: &[f64]) -> Vec<Vec<f64>> {
     let h = 1e-5;
-    let mut m = vec![vec![0.0; DIM]; DIM];
-    let mut gu = [0.0; DIM];
-    let mut gd = [0.0; DIM];
+    let dim = lp.dim();
+    let mut m = vec![vec![0.0; dim]; dim];
+    let mut gu = vec![0.0; dim];
+    let mut gd = vec![0.0; dim];
     let mut t = theta.to_vec();
-    for j in 0..DIM {
+    for j in 0..dim {
         t[j] = theta[j] + h;
         lp.logp_grad(&t, &mut gu);
         t[j] = theta[j] - h;
         lp.logp_grad(&t, &mut gd);
         t[j] = theta[j];
-        for i in 0..DIM {
+        for i in 0..dim {
             m[i][j] = -(gu[i] - gd[i]) / (2.0 * h);
         }
     }
     // symmetrise
-    for i in 0..DIM {
+    for i in 0..dim {
         for j in 0..i {
             let v = 0.5 * (m[i][j] + m[j][i]);
             m[i][j] = v;
@@ -76,7 +77,7 @@ fn neg_hessian(lp: &LogPosterior, theta: &[f64]) -> Vec<Vec<f64>> {
 /// Find the posterior mode starting from `start`.
 pub fn find_mode(lp: &LogPosterior, start: &[f64]) -> MapEstimate {
     let mut theta = start.to_vec();
-    let mut g = [0.0; DIM];
+    let mut g = vec![0.0; lp.dim()];
     let mut f = lp.logp_grad(&theta, &mut g);
     let mut lambda = 1e-3;
     let mut iterations = 0;
@@ -90,9 +91,9 @@ pub fn find_mode(lp: &LogPosterior, start: &[f64]) -> MapEstimate {
             for (i, row) in a.iter_mut().enumerate() {
                 row[i] += lambda * (1.0 + h[i][i].abs());
             }
-            if let Some(step) = solve(a, g.to_vec()) {
+            if let Some(step) = solve(a, g.clone()) {
                 let cand: Vec<f64> = theta.iter().zip(&step).map(|(t, s)| t + s).collect();
-                let mut gc = [0.0; DIM];
+                let mut gc = vec![0.0; lp.dim()];
                 let fc = lp.logp_grad(&cand, &mut gc);
                 if fc.is_finite() && fc >= f - 1e-12 * f.abs().max(1.0) {
                     theta = cand;

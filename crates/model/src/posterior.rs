@@ -14,14 +14,33 @@
 //! so `beta_k ~ Normal(s_k · mu, tau)`: every coefficient is shrunk toward the theory's expected
 //! direction with a magnitude the data share across factors. The density includes the Jacobian of
 //! the log transforms (`+ log mu + log tau`); the MAP is the mode of this density in `theta`.
+//!
+//! Optional *context effects* ([`Priors::type_intercept_scale`], [`Priors::type_signal_scale`],
+//! [`Priors::patron_scale`]; off when 0) append to `theta`, each non-centred with its own
+//! half-normal spread:
+//!
+//! ```text
+//! gamma_t = sigma_a · u_t                 crisis-type offset of the intercept, t = 1..6
+//! m_t     = exp(sigma_s · v_t)            crisis-type multiplier of military_signals' coefficient
+//! delta_p = sigma_p · w_p                 patron offset of the intercept (0 for a patron never fitted)
+//! eta_i   = alpha + gamma_t(i) + delta_p(i) + beta(t(i)) · f_i,   beta(t)_signals = beta_signals · m_t
+//! ```
+//!
+//! A multiplier, not an added term, so that the signals coefficient keeps the theory's sign in every
+//! type of crisis: a build-up may mean less in a standoff than in a civil war, never the opposite.
 
 use crate::features::{self, NF, NX};
+use casus_core::{CrisisType, Factor};
 use serde::{Deserialize, Serialize};
 
-/// Dimension of `theta`.
+/// Dimension of `theta` without context effects.
 pub const DIM: usize = NF + 3;
 pub(crate) const LOG_MU: usize = NF + 1;
 pub(crate) const LOG_TAU: usize = NF + 2;
+/// Number of crisis types ([`CrisisType::ALL`]).
+pub const NT: usize = CrisisType::ALL.len();
+/// The feature whose coefficient the crisis-type multiplier scales.
+pub(crate) const SIGNALS: usize = Factor::MilitarySignals as usize;
 
 /// Prior scales and the form of the sign prior. The defaults (hard signs, `tau_scale` 0.5) were
 /// chosen by forward-chaining scores alone among the variants in `examples/variants.rs` (see the
@@ -46,6 +65,16 @@ pub struct Priors {
     /// every driver the explanation lists raises the risk for the reason the guide gives.
     #[serde(default)]
     pub hard_signs: bool,
+    /// Scale of the half-normal prior on the spread of crisis-type intercepts (0: none).
+    #[serde(default)]
+    pub type_intercept_scale: f64,
+    /// Scale of the half-normal prior on the log-scale spread of the crisis-type multipliers of
+    /// `military_signals`' coefficient (0: none).
+    #[serde(default)]
+    pub type_signal_scale: f64,
+    /// Scale of the half-normal prior on the spread of patron intercepts (0: none).
+    #[serde(default)]
+    pub patron_scale: f64,
 }
 
 fn signed_default() -> bool {
@@ -60,7 +89,83 @@ impl Default for Priors {
             tau_scale: 0.5,
             signed: true,
             hard_signs: true,
+            type_intercept_scale: 0.0,
+            type_signal_scale: 0.0,
+            patron_scale: 0.0,
         }
+    }
+}
+
+/// Where the context effects sit in `theta`, given the priors and the number of fitted patrons.
+/// Each block is its standardised effects followed by the log of their spread.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Layout {
+    pub type_intercepts: Option<usize>,
+    pub type_signals: Option<usize>,
+    pub patrons: Option<usize>,
+    pub n_patrons: usize,
+    pub dim: usize,
+}
+
+impl Layout {
+    pub fn new(priors: &Priors, n_patrons: usize) -> Layout {
+        let mut dim = DIM;
+        let mut block = |on: bool, n: usize| {
+            on.then(|| {
+                let at = dim;
+                dim += n + 1;
+                at
+            })
+        };
+        let type_intercepts = block(priors.type_intercept_scale > 0.0, NT);
+        let type_signals = block(priors.type_signal_scale > 0.0, NT);
+        let patrons = block(priors.patron_scale > 0.0 && n_patrons > 0, n_patrons);
+        Layout {
+            type_intercepts,
+            type_signals,
+            patrons,
+            n_patrons,
+            dim,
+        }
+    }
+}
+
+/// The context effects of one draw: per crisis type the intercept offset and the signals
+/// multiplier, per fitted patron the intercept offset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContextEffects {
+    pub type_offset: [f64; NT],
+    pub signal_multiplier: [f64; NT],
+    pub patron_offset: Vec<f64>,
+}
+
+impl ContextEffects {
+    /// The effects in `theta` (zero offsets and unit multipliers where a block is off).
+    pub fn of(theta: &[f64], layout: &Layout) -> ContextEffects {
+        let mut c = ContextEffects {
+            type_offset: [0.0; NT],
+            signal_multiplier: [1.0; NT],
+            patron_offset: vec![0.0; layout.n_patrons],
+        };
+        if let Some(at) = layout.type_intercepts {
+            let s = theta[at + NT].exp();
+            for t in 0..NT {
+                c.type_offset[t] = s * theta[at + t];
+            }
+        }
+        if let Some(at) = layout.type_signals {
+            let s = theta[at + NT].exp();
+            for t in 0..NT {
+                c.signal_multiplier[t] = (s * theta[at + t]).exp();
+            }
+        }
+        if let Some(at) = layout.patrons {
+            let s = theta[at + layout.n_patrons].exp();
+            for p in 0..layout.n_patrons {
+                c.patron_offset[p] = s * theta[at + p];
+            }
+        }
+        c
     }
 }
 
@@ -82,6 +187,11 @@ pub struct Design {
     pub(crate) f: Vec<[f64; NF]>,
     pub(crate) y: Vec<f64>,
     pub(crate) w: Vec<f64>,
+    /// Each row's crisis type (index into [`CrisisType::ALL`]) and patron (index into the fitted
+    /// patrons), for the context effects.
+    pub(crate) t: Vec<usize>,
+    pub(crate) p: Vec<usize>,
+    pub(crate) n_patrons: usize,
 }
 
 impl Design {
@@ -95,7 +205,18 @@ impl Design {
             f: x.iter().map(features::features).collect(),
             y: y.iter().map(|&b| if b { 1.0 } else { 0.0 }).collect(),
             w: w.to_vec(),
+            t: vec![0; y.len()],
+            p: vec![0; y.len()],
+            n_patrons: 0,
         }
+    }
+
+    /// The same design with each row's crisis type and patron index (`n_patrons` in all).
+    pub fn with_context(mut self, t: Vec<usize>, p: Vec<usize>, n_patrons: usize) -> Design {
+        self.t = t;
+        self.p = p;
+        self.n_patrons = n_patrons;
+        self
     }
 
     pub fn len(&self) -> usize {
@@ -163,28 +284,76 @@ pub(crate) fn logistic(x: f64) -> f64 {
 pub struct LogPosterior {
     pub(crate) design: Design,
     pub(crate) priors: Priors,
+    pub(crate) layout: Layout,
+}
+
+/// `-x²/(2 s²) + log x` for a half-normal spread `x = exp(log_x)` with scale `s` (the log term is
+/// the Jacobian of the log transform), and its derivative in `log_x`.
+fn half_normal_log(log_x: f64, scale: f64) -> (f64, f64) {
+    let x = log_x.exp();
+    let s2 = scale * scale;
+    (-x * x / (2.0 * s2) + log_x, -x * x / s2 + 1.0)
 }
 
 impl LogPosterior {
     pub fn new(design: Design, priors: Priors) -> LogPosterior {
-        LogPosterior { design, priors }
+        let layout = Layout::new(&priors, design.n_patrons);
+        LogPosterior {
+            design,
+            priors,
+            layout,
+        }
+    }
+
+    /// Dimension of `theta`.
+    pub fn dim(&self) -> usize {
+        self.layout.dim
     }
 
     /// Log density at `theta`, writing the gradient into `grad`.
     pub fn logp_grad(&self, theta: &[f64], grad: &mut [f64]) -> f64 {
         let (beta, jac) = coefficients(theta, &self.priors);
-        let (alpha, mu, tau) = (theta[0], theta[LOG_MU].exp(), theta[LOG_TAU].exp());
+        let alpha = theta[0];
+        let l = &self.layout;
+        let ctx = ContextEffects::of(theta, l);
+        grad.iter_mut().for_each(|g| *g = 0.0);
         let mut gbeta = [0.0; NF];
         let mut galpha = 0.0;
         let mut lp = 0.0;
         let d = &self.design;
-        for ((f, &y), &w) in d.f.iter().zip(&d.y).zip(&d.w) {
-            let eta = alpha + beta.iter().zip(f).map(|(b, v)| b * v).sum::<f64>();
+        for i in 0..d.len() {
+            let (f, y, w, t, pi) = (&d.f[i], d.y[i], d.w[i], d.t[i], d.p[i]);
+            let m = ctx.signal_multiplier[t];
+            let offset = ctx.type_offset[t] + ctx.patron_offset.get(pi).copied().unwrap_or(0.0);
+            let eta = alpha
+                + offset
+                + beta.iter().zip(f).map(|(b, v)| b * v).sum::<f64>()
+                + beta[SIGNALS] * (m - 1.0) * f[SIGNALS];
             lp += w * (y * eta - log1pexp(eta));
             let r = w * (y - logistic(eta));
             galpha += r;
             for k in 0..NF {
                 gbeta[k] += r * f[k];
+            }
+            // d eta / d beta_signals is m · f_signals, not f_signals.
+            gbeta[SIGNALS] += r * (m - 1.0) * f[SIGNALS];
+            if let Some(at) = l.type_intercepts {
+                let s = theta[at + NT].exp();
+                grad[at + t] += r * s;
+                grad[at + NT] += r * ctx.type_offset[t];
+            }
+            if let Some(at) = l.type_signals {
+                let s = theta[at + NT].exp();
+                let g = r * beta[SIGNALS] * m * f[SIGNALS];
+                grad[at + t] += g * s;
+                grad[at + NT] += g * s * theta[at + t];
+            }
+            if let Some(at) = l.patrons
+                && pi < l.n_patrons
+            {
+                let s = theta[at + l.n_patrons].exp();
+                grad[at + pi] += r * s;
+                grad[at + l.n_patrons] += r * ctx.patron_offset[pi];
             }
         }
         let p = &self.priors;
@@ -201,17 +370,34 @@ impl LogPosterior {
             g_log_tau += jac[k][2] * gbeta[k];
         }
         // Half-normal priors on mu and tau, with the Jacobian of the log transform.
+        let (mu, tau) = (theta[LOG_MU].exp(), theta[LOG_TAU].exp());
         let (sm2, st2) = (p.mu_scale * p.mu_scale, p.tau_scale * p.tau_scale);
         lp += -mu * mu / (2.0 * sm2) + theta[LOG_MU];
         lp += -tau * tau / (2.0 * st2) + theta[LOG_TAU];
         grad[LOG_MU] = g_log_mu - mu * mu / sm2 + 1.0;
         grad[LOG_TAU] = g_log_tau - tau * tau / st2 + 1.0;
+        // Context blocks: standard-normal standardised effects and a half-normal spread.
+        let blocks = [
+            (l.type_intercepts, NT, p.type_intercept_scale),
+            (l.type_signals, NT, p.type_signal_scale),
+            (l.patrons, l.n_patrons, p.patron_scale),
+        ];
+        for (at, n, scale) in blocks {
+            let Some(at) = at else { continue };
+            for j in at..at + n {
+                lp -= theta[j] * theta[j] / 2.0;
+                grad[j] -= theta[j];
+            }
+            let (h, dh) = half_normal_log(theta[at + n], scale);
+            lp += h;
+            grad[at + n] += dh;
+        }
         lp
     }
 
     /// Log density only.
     pub fn logp(&self, theta: &[f64]) -> f64 {
-        let mut g = [0.0; DIM];
+        let mut g = vec![0.0; self.dim()];
         self.logp_grad(theta, &mut g)
     }
 }
@@ -236,9 +422,9 @@ mod tests {
 
     /// The analytic gradient against central finite differences at `theta`.
     fn check_gradient(lp: &LogPosterior, theta: &[f64]) {
-        let mut g = [0.0; DIM];
+        let mut g = vec![0.0; lp.dim()];
         lp.logp_grad(theta, &mut g);
-        for i in 0..DIM {
+        for i in 0..lp.dim() {
             let (mut up, mut dn) = (theta.to_vec(), theta.to_vec());
             up[i] += 1e-6;
             dn[i] -= 1e-6;
@@ -269,6 +455,42 @@ mod tests {
         for (b, s) in beta.iter().zip(features::prior_signs()) {
             assert!(b * s >= 0.0, "{b} against sign {s}");
         }
+    }
+
+    #[test]
+    fn context_effect_gradient_matches_finite_differences() {
+        let base = toy();
+        let n = base.design.len();
+        let design = base.design.clone().with_context(
+            (0..n).map(|i| i % NT).collect(),
+            (0..n).map(|i| i % 4).collect(),
+            4,
+        );
+        let priors = Priors {
+            type_intercept_scale: 0.5,
+            type_signal_scale: 0.5,
+            patron_scale: 0.5,
+            ..Priors::default()
+        };
+        let lp = LogPosterior::new(design, priors);
+        assert_eq!(lp.dim(), DIM + (NT + 1) * 2 + 5);
+        let theta: Vec<f64> = (0..lp.dim())
+            .map(|i| ((i as f64) * 0.61).sin() * 0.7)
+            .collect();
+        check_gradient(&lp, &theta);
+    }
+
+    #[test]
+    fn context_effects_off_leave_the_density_unchanged() {
+        let lp = toy();
+        let n = lp.design.len();
+        let with = LogPosterior::new(
+            lp.design.clone().with_context(vec![3; n], vec![1; n], 2),
+            lp.priors,
+        );
+        assert_eq!(with.dim(), DIM);
+        let theta: Vec<f64> = (0..DIM).map(|i| ((i as f64) * 0.3).cos()).collect();
+        assert_eq!(lp.logp(&theta), with.logp(&theta));
     }
 
     #[test]

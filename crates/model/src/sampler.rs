@@ -5,7 +5,7 @@
 
 use crate::ModelError;
 use crate::diagnostics::{self, Diagnostics, ParameterDiagnostics};
-use crate::posterior::{DIM, LogPosterior};
+use crate::posterior::LogPosterior;
 use nuts_rs::{
     Chain, CpuLogpFunc, CpuMath, CpuMathError, DiagNutsSettings, HasDims, LogpError, Settings,
 };
@@ -61,7 +61,7 @@ struct Density(LogPosterior);
 
 impl HasDims for Density {
     fn dim_sizes(&self) -> HashMap<String, u64> {
-        HashMap::from([("unconstrained_parameter".to_string(), DIM as u64)])
+        HashMap::from([("unconstrained_parameter".to_string(), self.0.dim() as u64)])
     }
 }
 
@@ -71,7 +71,7 @@ impl CpuLogpFunc for Density {
     type ExpandedVector = Vec<f64>;
 
     fn dim(&self) -> usize {
-        DIM
+        self.0.dim()
     }
 
     fn logp(&mut self, position: &[f64], gradient: &mut [f64]) -> Result<f64, NonFinite> {
@@ -144,7 +144,7 @@ fn run_chain(
     let start: Vec<f64> = init
         .iter()
         .enumerate()
-        .map(|(i, v)| v + 0.3 * (uniform(mix(seed, (chain * DIM + i) as u64 + 1_000_003)) - 0.5))
+        .map(|(i, v)| v + 0.3 * (uniform(mix(seed, (chain * lp.dim() + i) as u64 + 1_000_003)) - 0.5))
         .collect();
     let math = CpuMath::new(Density(lp.clone()));
     let mut sampler = settings

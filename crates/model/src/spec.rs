@@ -6,9 +6,9 @@ use crate::cases::{self, Prepared};
 use crate::features::{self, NF, NX};
 use crate::fitted::{FittedModel, Marginal};
 use crate::map::{self, MapEstimate};
-use crate::posterior::{self, DIM, Design, LogPosterior, Priors};
+use crate::posterior::{self, ContextEffects, Design, LogPosterior, NT, Priors};
 use crate::sampler::{self, NutsOptions};
-use casus_core::{Case, Factor};
+use casus_core::{Case, CrisisType, Factor};
 use serde::{Deserialize, Serialize};
 
 /// The model's id in artifacts and assessments.
@@ -51,16 +51,39 @@ pub struct MapFit {
     pub tau: f64,
 }
 
-pub(crate) fn map_start() -> Vec<f64> {
-    let mut t = vec![0.0; DIM];
+pub(crate) fn map_start(dim: usize) -> Vec<f64> {
+    let mut t = vec![0.0; dim];
     t[posterior::LOG_MU] = (0.5f64).ln();
     t[posterior::LOG_TAU] = (0.5f64).ln();
     t
 }
 
+/// The patrons of the fitting rows, sorted: the order of their intercept offsets.
+fn patrons_of(p: &Prepared) -> Vec<String> {
+    let mut v = p.patrons.clone();
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn type_index(t: CrisisType) -> usize {
+    CrisisType::ALL
+        .iter()
+        .position(|&c| c == t)
+        .expect("every crisis type is in ALL")
+}
+
 impl ModelSpec {
     fn posterior(&self, p: &Prepared) -> LogPosterior {
-        LogPosterior::new(Design::weighted(&p.x, &p.y, &p.w), self.priors)
+        let patrons = patrons_of(p);
+        let t = p.meta.iter().map(|m| type_index(m.crisis_type)).collect();
+        let pi = p
+            .patrons
+            .iter()
+            .map(|x| patrons.binary_search(x).expect("a fitted patron"))
+            .collect();
+        let design = Design::weighted(&p.x, &p.y, &p.w).with_context(t, pi, patrons.len());
+        LogPosterior::new(design, self.priors)
     }
 
     /// The posterior mode (used for the reference test and to start the chains).
@@ -72,14 +95,12 @@ impl ModelSpec {
     /// The posterior mode for raw factor values and outcomes (no case checks): for fixtures.
     pub fn fit_map_xy(&self, x: &[[f64; NX]], y: &[bool]) -> MapFit {
         let lp = LogPosterior::new(Design::new(x, y), self.priors);
-        to_map_fit(map::find_mode(&lp, &map_start()), &self.priors)
+        to_map_fit(map::find_mode(&lp, &map_start(lp.dim())), &self.priors)
     }
 
     fn map_prepared(&self, p: &Prepared) -> MapFit {
-        to_map_fit(
-            map::find_mode(&self.posterior(p), &map_start()),
-            &self.priors,
-        )
+        let lp = self.posterior(p);
+        to_map_fit(map::find_mode(&lp, &map_start(lp.dim())), &self.priors)
     }
 
     /// Fit by NUTS. Rejects cases from 2020 on, incomplete cases, and non-365-day horizons.
@@ -92,10 +113,12 @@ impl ModelSpec {
 
     pub(crate) fn fit_prepared(&self, p: &Prepared) -> Result<FittedModel, ModelError> {
         let lp = self.posterior(p);
-        let map = map::find_mode(&lp, &map_start());
+        let layout = lp.layout;
+        let map = map::find_mode(&lp, &map_start(lp.dim()));
         let samples = sampler::sample(&lp, &self.nuts, &map.theta, self.seed)?;
         let priors = self.priors;
         let names = features::feature_names();
+        let patrons = patrons_of(p);
         let mut quantities: Vec<sampler::Quantity> =
             vec![("alpha".into(), Box::new(|t: &[f64]| t[0]))];
         for (k, name) in names.iter().enumerate() {
@@ -112,6 +135,23 @@ impl ModelSpec {
             "tau".into(),
             Box::new(|t: &[f64]| t[posterior::LOG_TAU].exp()),
         ));
+        for (at, n, name) in [
+            (layout.type_intercepts, NT, "sigma_type"),
+            (layout.type_signals, NT, "sigma_type_signals"),
+            (layout.patrons, layout.n_patrons, "sigma_patron"),
+        ] {
+            if let Some(at) = at {
+                quantities.push((name.into(), Box::new(move |t: &[f64]| t[at + n].exp())));
+                for (k, ty) in CrisisType::ALL.iter().enumerate().take(n.min(NT)) {
+                    if name != "sigma_patron" {
+                        quantities.push((
+                            format!("{name}_effect[{}]", ty.name()),
+                            Box::new(move |t: &[f64]| t[at + k]),
+                        ));
+                    }
+                }
+            }
+        }
         let diagnostics = sampler::diagnose(&samples, &self.nuts, &quantities);
 
         // Thin evenly over the pooled chains (chain-major order).
@@ -121,7 +161,13 @@ impl ModelSpec {
             .map(|i| {
                 let t = pooled[i * pooled.len() / keep];
                 let (a, b, _, _) = posterior::unpack(t, &priors);
-                std::iter::once(a).chain(b).collect()
+                let c = ContextEffects::of(t, &layout);
+                std::iter::once(a)
+                    .chain(b)
+                    .chain(c.type_offset)
+                    .chain(c.signal_multiplier)
+                    .chain(c.patron_offset)
+                    .collect()
             })
             .collect();
         let marginals = marginals(&p.x);
@@ -131,6 +177,7 @@ impl ModelSpec {
             self.clone(),
             map_fit.estimate,
             diagnostics,
+            patrons,
             draws,
             marginals,
             importance,
@@ -138,23 +185,38 @@ impl ModelSpec {
         ))
     }
 
-    /// Posterior-mean probabilities of force for every row of `xs` from a fit on `p` (all draws
-    /// of all chains), with the intercept's split R-hat and the divergences: for held-out scoring.
+    /// Posterior-mean probabilities of force for every row of `test` from a fit on `p` (all
+    /// draws of all chains), each with its crisis type's effects and, if `p` has its patron, its
+    /// patron's; with the intercept's split R-hat and the divergences: for held-out scoring.
     pub(crate) fn predict_held_out(
         &self,
         p: &Prepared,
-        xs: &[[f64; NX]],
+        test: &Prepared,
     ) -> Result<(Vec<f64>, f64, u64), ModelError> {
         let lp = self.posterior(p);
-        let map = map::find_mode(&lp, &map_start());
+        let layout = lp.layout;
+        let map = map::find_mode(&lp, &map_start(lp.dim()));
         let samples = sampler::sample(&lp, &self.nuts, &map.theta, self.seed)?;
         let priors = self.priors;
-        let mut sums = vec![0.0; xs.len()];
+        let patrons = patrons_of(p);
+        let rows: Vec<(usize, Option<usize>)> = (0..test.len())
+            .map(|i| {
+                (
+                    type_index(test.meta[i].crisis_type),
+                    patrons.binary_search(&test.patrons[i]).ok(),
+                )
+            })
+            .collect();
+        let mut sums = vec![0.0; test.len()];
         let mut n = 0usize;
         for t in samples.chains.iter().flatten() {
-            let (a, b, _, _) = posterior::unpack(t, &priors);
-            for (s, x) in sums.iter_mut().zip(xs) {
-                *s += posterior::logistic(features::eta(a, &b, x));
+            let (a, mut b, _, _) = posterior::unpack(t, &priors);
+            let c = ContextEffects::of(t, &layout);
+            let signals = b[posterior::SIGNALS];
+            for ((s, x), &(ty, pa)) in sums.iter_mut().zip(&test.x).zip(&rows) {
+                let offset = c.type_offset[ty] + pa.map_or(0.0, |j| c.patron_offset[j]);
+                b[posterior::SIGNALS] = signals * c.signal_multiplier[ty];
+                *s += posterior::logistic(features::eta(a + offset, &b, x));
             }
             n += 1;
         }

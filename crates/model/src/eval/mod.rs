@@ -235,10 +235,10 @@ fn held_out(
         seed,
         ..spec.clone()
     };
-    let (model, rhat, divergences) = fold_spec.predict_held_out(train, &test.x)?;
+    let (model, rhat, divergences) = fold_spec.predict_held_out(train, test)?;
     let mut unsigned_spec = fold_spec.clone();
     unsigned_spec.priors.signed = false;
-    let (unsigned, _, _) = unsigned_spec.predict_held_out(train, &test.x)?;
+    let (unsigned, _, _) = unsigned_spec.predict_held_out(train, test)?;
 
     let base = baselines::base_rate(&train.y);
     let scores: Vec<Vec<f64>> = train
