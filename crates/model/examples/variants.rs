@@ -33,7 +33,7 @@ fn main() {
             Priors {
                 hard_signs: false,
                 tau_scale: 1.0,
-                ..base.priors
+                ..hard
             },
         ),
         (
@@ -41,7 +41,7 @@ fn main() {
             Priors {
                 hard_signs: false,
                 tau_scale: 0.5,
-                ..base.priors
+                ..hard
             },
         ),
         (
@@ -50,7 +50,7 @@ fn main() {
                 hard_signs: false,
                 mu_scale: 0.5,
                 tau_scale: 0.5,
-                ..base.priors
+                ..hard
             },
         ),
         (
@@ -58,7 +58,7 @@ fn main() {
             Priors {
                 hard_signs: true,
                 tau_scale: 1.0,
-                ..base.priors
+                ..hard
             },
         ),
         (
@@ -66,7 +66,7 @@ fn main() {
             Priors {
                 hard_signs: true,
                 tau_scale: 0.5,
-                ..base.priors
+                ..hard
             },
         ),
         (
@@ -75,14 +75,14 @@ fn main() {
                 hard_signs: true,
                 mu_scale: 0.5,
                 tau_scale: 0.5,
-                ..base.priors
+                ..hard
             },
         ),
         (
             "unsigned (no theory signs, tau 0.5)",
             Priors {
                 signed: false,
-                ..base.priors
+                ..hard
             },
         ),
         // Second round: context effects on top of the first round's choice.

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 /// The model's id in artifacts and assessments.
 pub const MODEL_ID: &str = "casus-signed-logit";
 /// Bumped whenever the features or priors change meaning.
-pub const MODEL_VERSION: &str = "2";
+pub const MODEL_VERSION: &str = "3";
 
 /// Fewest cases a fit accepts.
 pub const MIN_CASES: usize = 10;
@@ -93,8 +93,16 @@ impl ModelSpec {
     }
 
     /// The posterior mode for raw factor values and outcomes (no case checks): for fixtures.
+    /// Every row counts as the first crisis type, and there are no patrons.
     pub fn fit_map_xy(&self, x: &[[f64; NX]], y: &[bool]) -> MapFit {
-        let lp = LogPosterior::new(Design::new(x, y), self.priors);
+        self.fit_map_xy_typed(x, y, &vec![CrisisType::ALL[0]; y.len()])
+    }
+
+    /// [`ModelSpec::fit_map_xy`] with each row's crisis type.
+    pub fn fit_map_xy_typed(&self, x: &[[f64; NX]], y: &[bool], types: &[CrisisType]) -> MapFit {
+        let t = types.iter().map(|&c| type_index(c)).collect();
+        let design = Design::new(x, y).with_context(t, vec![0; y.len()], 0);
+        let lp = LogPosterior::new(design, self.priors);
         to_map_fit(map::find_mode(&lp, &map_start(lp.dim())), &self.priors)
     }
 
@@ -135,20 +143,23 @@ impl ModelSpec {
             "tau".into(),
             Box::new(|t: &[f64]| t[posterior::LOG_TAU].exp()),
         ));
+        // The spreads of the context effects, and each crisis type's standardised effect.
         for (at, n, name) in [
-            (layout.type_intercepts, NT, "sigma_type"),
-            (layout.type_signals, NT, "sigma_type_signals"),
-            (layout.patrons, layout.n_patrons, "sigma_patron"),
+            (layout.type_intercepts, NT, "type_offset"),
+            (layout.type_signals, NT, "signals_multiplier"),
+            (layout.patrons, layout.n_patrons, "patron_offset"),
         ] {
-            if let Some(at) = at {
-                quantities.push((name.into(), Box::new(move |t: &[f64]| t[at + n].exp())));
-                for (k, ty) in CrisisType::ALL.iter().enumerate().take(n.min(NT)) {
-                    if name != "sigma_patron" {
-                        quantities.push((
-                            format!("{name}_effect[{}]", ty.name()),
-                            Box::new(move |t: &[f64]| t[at + k]),
-                        ));
-                    }
+            let Some(at) = at else { continue };
+            quantities.push((
+                format!("sigma[{name}]"),
+                Box::new(move |t: &[f64]| t[at + n].exp()),
+            ));
+            if n == NT {
+                for (k, ty) in CrisisType::ALL.iter().enumerate() {
+                    quantities.push((
+                        format!("z[{name}][{}]", ty.name()),
+                        Box::new(move |t: &[f64]| t[at + k]),
+                    ));
                 }
             }
         }

@@ -70,7 +70,7 @@ impl Engine {
     /// The explanation of `s` in the article's terms (casus-explain).
     pub fn explain(&self, s: &Situation, cases: &[Case]) -> Explanation {
         casus_explain::explain(
-            &self.model,
+            &self.model.for_situation(s),
             s,
             cases,
             &self.moves,
@@ -80,11 +80,13 @@ impl Engine {
 
     /// `s` after `moves` beside its baseline (casus-explain's [`scenarios::scenario`]).
     pub fn scenario(&self, s: &Situation, moves: &[&Move]) -> scenarios::Scenario {
-        scenarios::scenario(&self.model, s, moves)
+        scenarios::scenario(&self.model.for_situation(s), s, moves)
     }
 
     /// Probability and interval of factor values (the same integration as scenarios).
     pub fn estimate(&self, s: &Situation) -> casus_explain::Estimate {
-        self.model.estimate(&s.factors, s.horizon_days)
+        self.model
+            .for_situation(s)
+            .estimate(&s.factors, s.horizon_days)
     }
 }

@@ -83,6 +83,9 @@ impl Inputs {
         if let Some(p) = &self.moves {
             moves.extend(Catalogue::load(p).map_err(bad)?);
         }
+        // The explanation's fast paths (scenarios, signposts, options) ask the model about factor
+        // values alone; the crisis type and patron of the situation come in here, once.
+        let model = model.for_situation(&situation);
         Ok(Loaded {
             situation,
             model,

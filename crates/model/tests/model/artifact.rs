@@ -51,7 +51,11 @@ fn artifact_round_trips() {
 #[test]
 fn other_format_versions_are_refused() {
     let json = quick_spec().fit(&synthetic_cases(20)).unwrap().to_json();
-    let old = json.replacen("\"format_version\": 1", "\"format_version\": 99", 1);
+    let old = json.replacen(
+        &format!("\"format_version\": {}", casus_model::FORMAT_VERSION),
+        "\"format_version\": 99",
+        1,
+    );
     let err = FittedModel::from_json(&old).unwrap_err();
     assert!(
         matches!(err, ModelError::ArtifactVersion { found: 99, .. }),

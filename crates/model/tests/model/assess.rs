@@ -19,8 +19,10 @@ fn x0() -> [f64; Factor::COUNT] {
 
 #[test]
 fn known_situation_matches_probability() {
-    let m = model();
-    let a = m.assess(&situation("s", &x0()), &AssessOptions::default());
+    let s = situation("s", &x0());
+    // The fast paths need the situation's crisis type and patron; `assess` applies them itself.
+    let m = &model().for_situation(&s);
+    let a = m.assess(&s, &AssessOptions::default());
     assert!((a.probability - m.probability(&x0())).abs() < 1e-12);
     let (mean, [lo, hi]) = m.probability_interval(&x0(), 0.9);
     assert!((a.probability - mean).abs() < 1e-12);
@@ -31,9 +33,9 @@ fn known_situation_matches_probability() {
 
 #[test]
 fn unknown_factor_integrates_over_the_case_base() {
-    let m = model();
     let f = Factor::Invitation;
     let mut s = situation("s", &x0());
+    let m = &model().for_situation(&s);
     s.factors.set(f, FactorValue::Unknown);
     let a = m.assess(
         &s,
@@ -112,7 +114,7 @@ fn range_is_uniform_and_widens_the_interval() {
 
 #[test]
 fn horizon_is_converted_per_draw_at_constant_hazard() {
-    let m = model();
+    let m = &model().for_situation(&situation("s", &x0()));
     let a = m.assess(
         &situation("s", &x0()),
         &AssessOptions {
@@ -133,7 +135,7 @@ fn horizon_is_converted_per_draw_at_constant_hazard() {
 
 #[test]
 fn drivers_are_sorted_and_add_up_to_the_log_odds_difference() {
-    let m = model();
+    let m = &model().for_situation(&situation("s", &x0()));
     let a = m.assess(&situation("s", &x0()), &AssessOptions::default());
     assert_eq!(a.drivers.len(), Factor::COUNT);
     for w in a.drivers.windows(2) {
@@ -152,4 +154,22 @@ fn drivers_are_sorted_and_add_up_to_the_log_odds_difference() {
 fn importance_is_positive_per_factor() {
     let imp = model().importance();
     assert!(imp.iter().all(|v| *v > 0.0 && v.is_finite()), "{imp:?}");
+}
+
+#[test]
+fn each_crisis_type_gets_its_own_offset_in_assess_and_in_context() {
+    let m = model();
+    let mut seen = Vec::new();
+    for t in casus_core::CrisisType::ALL {
+        let mut s = situation("s", &x0());
+        s.crisis_type = t;
+        let a = m.assess(&s, &AssessOptions::default());
+        let typed = m.for_situation(&s);
+        assert!((a.probability - typed.probability(&x0())).abs() < 1e-12, "{t:?}");
+        seen.push(a.probability);
+    }
+    // The synthetic cases are of several types, so the fitted offsets differ.
+    seen.sort_by(f64::total_cmp);
+    seen.dedup();
+    assert_eq!(seen.len(), casus_core::CrisisType::ALL.len(), "{seen:?}");
 }

@@ -1,7 +1,7 @@
 //! The Rust MAP against an independent SciPy implementation of the same log posterior
 //! (scripts/reference/map_reference.py), on a synthetic fixture.
 
-use casus_core::Factor;
+use casus_core::{CrisisType, Factor};
 use casus_model::ModelSpec;
 use serde_json::Value;
 
@@ -20,6 +20,7 @@ fn map_matches_python_reference() {
         priors: casus_model::Priors {
             hard_signs: false,
             tau_scale: 1.0,
+            type_intercept_scale: 0.0,
             ..casus_model::Priors::default()
         },
         ..ModelSpec::default()
@@ -28,8 +29,22 @@ fn map_matches_python_reference() {
 }
 
 #[test]
-fn map_of_the_default_hard_sign_prior_matches_python_reference() {
-    check_against(&ModelSpec::default(), "map_reference_hard.json");
+fn map_of_the_hard_sign_prior_matches_python_reference() {
+    // The hard-sign prior without context effects (the model of version 2).
+    let hard = ModelSpec {
+        priors: casus_model::Priors {
+            type_intercept_scale: 0.0,
+            ..casus_model::Priors::default()
+        },
+        ..ModelSpec::default()
+    };
+    check_against(&hard, "map_reference_hard.json");
+}
+
+#[test]
+fn map_of_the_default_prior_with_crisis_type_intercepts_matches_python_reference() {
+    assert!(ModelSpec::default().priors.type_intercept_scale > 0.0);
+    check_against(&ModelSpec::default(), "map_reference_typed.json");
 }
 
 fn check_against(spec: &ModelSpec, reference: &str) {
@@ -45,7 +60,11 @@ fn check_against(spec: &ModelSpec, reference: &str) {
         xs.push(x);
         ys.push(c["force"].as_bool().unwrap());
     }
-    let fit = spec.fit_map_xy(&xs, &ys);
+    // The reference types case i as crisis type i mod 6 (used only by priors with type effects).
+    let types: Vec<CrisisType> = (0..ys.len())
+        .map(|i| CrisisType::ALL[i % CrisisType::ALL.len()])
+        .collect();
+    let fit = spec.fit_map_xy_typed(&xs, &ys, &types);
     assert!(fit.estimate.converged, "{:?}", fit.estimate);
     let theta: Vec<f64> = want["theta"]
         .as_array()
