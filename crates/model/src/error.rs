@@ -15,6 +15,17 @@ pub enum ModelError {
         crisis_start: NaiveDate,
         split: NaiveDate,
     },
+    /// A crisis began before the temporal split, so the model may have been fitted on it: it
+    /// cannot be part of the out-of-sample test set.
+    #[error(
+        "case {id} began on {crisis_start}, before the temporal split ({split}); the out-of-sample \
+         test set holds only crises from {split} on, which no model was fitted or tuned on"
+    )]
+    InSample {
+        id: String,
+        crisis_start: NaiveDate,
+        split: NaiveDate,
+    },
     /// A case lacks a point value for a factor.
     #[error(
         "case {id} has no point value for `{factor}`; every factor of a fitted case must be coded"

@@ -210,6 +210,13 @@ impl FittedModel {
             .collect()
     }
 
+    /// The share of fitted decision points with force within their horizon: the base-rate
+    /// forecast.
+    pub fn force_rate(&self) -> f64 {
+        let rows: u32 = self.art.marginals[0].values.iter().map(|(_, n)| n).sum();
+        self.art.n_force as f64 / f64::from(rows.max(1))
+    }
+
     /// The patrons the model has an intercept offset for.
     pub fn patrons(&self) -> &[String] {
         &self.art.patrons

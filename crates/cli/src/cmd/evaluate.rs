@@ -4,6 +4,7 @@
 
 use anyhow::Context;
 use casus_core::{CrisisType, LeadTime};
+use casus_model::eval::holdout::{HoldoutEvaluation, evaluate_holdout};
 use casus_model::eval::{ForwardChaining, SliceScores, Slices};
 use casus_model::{Evaluation, ModelSpec, Scores, eval::metrics::CalibrationBin};
 use std::collections::BTreeMap;
@@ -26,6 +27,11 @@ pub struct Args {
     /// reports and the dashboard (the built-in one is data/model/casus-evaluation.json).
     #[arg(long, value_name = "PATH")]
     write: Option<PathBuf>,
+    /// Instead, score the shipped model (no refits) on the out-of-sample crises in DIR: case files
+    /// of crises that began in 2020 or later, which no model was fitted or tuned on
+    /// (data/holdout).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["cases", "write"])]
+    holdout: Option<PathBuf>,
 }
 
 fn calibration_rows(name: &str, bins: &[CalibrationBin]) {
@@ -183,7 +189,80 @@ fn print_human(e: &Evaluation) {
     );
 }
 
+fn print_holdout(h: &HoldoutEvaluation) {
+    println!(
+        "Out of sample: {} crises that began in 2020 or later, {} decision points ({} with force \
+         within 365 days). No model was fitted or tuned on them; each forecast is the shipped \
+         model's, as `casus assess` gives it.\n",
+        h.n_crises, h.n_snapshots, h.n_force
+    );
+    println!(
+        "  {:<28} {:>10}  {:>5}  {:<20}  {:>11}  outcome",
+        "decision point", "as of", "P", "in words", "90% interval"
+    );
+    for r in &h.predictions {
+        let outcome = match (r.force, r.days_to_force) {
+            (true, Some(d)) => format!("force {d} days later"),
+            (true, None) => "force".to_string(),
+            (false, Some(d)) if d < 0 => "after force began".to_string(),
+            (false, Some(d)) => format!("no force within the horizon (force {d} days later)"),
+            (false, None) => "no force".to_string(),
+        };
+        println!(
+            "  {:<28} {:>10}  {:>4.0}%  {:<20}  {:>4.0}%-{:<4.0}%  {outcome}",
+            r.id,
+            r.as_of.to_string(),
+            100.0 * r.probability,
+            casus_core::estimative_band(r.probability).words,
+            100.0 * r.interval[0],
+            100.0 * r.interval[1],
+        );
+    }
+    let auc = |v: Option<f64>| v.map_or("-".to_string(), |a| format!("{a:.3}"));
+    println!(
+        "\n  {:<24} {:>7} {:>9} {:>6}",
+        "forecaster", "Brier", "log loss", "AUC"
+    );
+    for (name, s) in [("model", &h.model), ("base_rate", &h.base_rate)] {
+        println!(
+            "  {name:<24} {:>7.3} {:>9.3} {:>6}",
+            s.brier,
+            s.log_loss,
+            auc(s.auc)
+        );
+    }
+    let f = &h.false_alarms;
+    println!(
+        "\n  false alarms: {} of {} build-ups or threats without force got P >= 50%{}",
+        f.alarms,
+        f.n,
+        f.rate
+            .map_or(String::new(), |r| format!(" ({:.0}%)", 100.0 * r))
+    );
+    println!(
+        "\nA handful of crises: read each forecast against its outcome; the totals are too few to \
+         rank models on."
+    );
+}
+
+fn run_holdout(dir: &std::path::Path, json: bool) -> anyhow::Result<ExitCode> {
+    let cases = casus_data::load_cases_dir(dir)?;
+    let model = crate::model::builtin()?;
+    let h = evaluate_holdout(&model, &cases).map_err(|e| {
+        crate::output::BadInput(format!("{}: {e}", dir.display()))
+    })?;
+    if json {
+        crate::output::print_json(&h)?;
+    } else {
+        print_holdout(&h);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(dir) = &args.holdout {
+        return run_holdout(dir, args.json);
+    }
     let cases = match &args.cases {
         Some(dir) => casus_data::load_cases_dir(dir)?,
         None => casus_data::builtin::cases().context("the built-in case base is invalid")?,

@@ -12,6 +12,7 @@
 //!   of one factor moves the probability.
 
 pub mod baselines;
+pub mod holdout;
 pub mod metrics;
 
 use crate::cases::{self, Prepared};
@@ -126,6 +127,15 @@ pub struct FalseAlarms {
     pub rate: Option<f64>,
     /// The snapshots that rang, for a reader to inspect.
     pub alarmed: Vec<String>,
+}
+
+/// What the false-alarm rate counts, in words for the JSON.
+pub(crate) fn false_alarm_definition() -> String {
+    format!(
+        "snapshots without force within their horizon and military_signals >= \
+         {BUILD_UP_SIGNALS} (exercises, warnings, build-up or ultimatum) that the model \
+         gave P >= {ALARM_THRESHOLD}"
+    )
 }
 
 /// Slices of one set of held-out forecasts.
@@ -348,11 +358,7 @@ pub fn slices(preds: &[LooPrediction]) -> Slices {
         by_crisis_type,
         early_warning,
         false_alarms: FalseAlarms {
-            definition: format!(
-                "snapshots without force within their horizon and military_signals >= \
-                 {BUILD_UP_SIGNALS} (exercises, warnings, build-up or ultimatum) that the model \
-                 gave P >= {ALARM_THRESHOLD}"
-            ),
+            definition: false_alarm_definition(),
             n: build_ups.len(),
             alarms: alarmed.len(),
             rate: (!build_ups.is_empty()).then(|| alarmed.len() as f64 / build_ups.len() as f64),
