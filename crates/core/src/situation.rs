@@ -93,6 +93,18 @@ impl CrisisType {
             CrisisType::InterstateStandoff => "standoff with the patron",
         }
     }
+
+    /// The label in the plural, for sentences about crises of this type.
+    pub fn plural(self) -> &'static str {
+        match self {
+            CrisisType::MassProtest => "mass protests",
+            CrisisType::Revolution => "revolutions",
+            CrisisType::Coup => "coups",
+            CrisisType::CivilWar => "civil wars",
+            CrisisType::Secession => "secessionist conflicts",
+            CrisisType::InterstateStandoff => "standoffs with the patron",
+        }
+    }
 }
 
 /// One dated, sourced piece of evidence behind a factor value.

@@ -217,6 +217,15 @@ impl FittedModel {
         self.art.n_force as f64 / f64::from(rows.max(1))
     }
 
+    /// The posterior-mean intercept offset of a crisis type against the average type, in
+    /// log-odds; `None` for a model without crisis-type intercepts.
+    pub fn type_offset(&self, t: CrisisType) -> Option<f64> {
+        (self.art.spec.priors.type_intercept_scale > 0.0).then(|| {
+            let col = 1 + NF + type_index(t);
+            self.art.draws.iter().map(|d| d[col]).sum::<f64>() / self.art.draws.len() as f64
+        })
+    }
+
     /// The patrons the model has an intercept offset for.
     pub fn patrons(&self) -> &[String] {
         &self.art.patrons

@@ -46,13 +46,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.json {
         crate::output::print_json(&a)?;
     } else {
-        print!("{}", render(&situation, &a, model.case_ids().len()));
+        let offset = model.type_offset(situation.crisis_type);
+        print!(
+            "{}",
+            render(&situation, &a, model.case_ids().len(), offset)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The human note: headline, interval and words, then drivers and restraints in the theory's terms.
-pub fn render(s: &Situation, a: &Assessment, n_cases: usize) -> String {
+/// The human note: headline, interval and words, then drivers and restraints in the theory's terms,
+/// and the crisis type's offset (`type_offset`, log-odds) where the model has one.
+pub fn render(
+    s: &Situation,
+    a: &Assessment,
+    n_cases: usize,
+    type_offset: Option<f64>,
+) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     let patron = country_name(s.patron.as_str());
@@ -113,6 +123,15 @@ pub fn render(s: &Situation, a: &Assessment, n_cases: usize) -> String {
         Role::Driver,
     );
     section(&mut out, "Restraints (hold it back)", Role::Restraint);
+    if let Some(o) = type_offset.filter(|o| o.abs() >= 0.05) {
+        let _ = writeln!(
+            out,
+            "Crisis type: in {} patrons used force {} often than in the average crisis, whatever \
+             the factors ({o:+.1}); the midpoint situation above is of the same type.\n",
+            s.crisis_type.plural(),
+            if o > 0.0 { "more" } else { "less" },
+        );
+    }
 
     let uncertain: Vec<String> = Factor::ALL
         .iter()
