@@ -3,7 +3,8 @@
 //! [`Outcome`], and the [`Assessment`] a model returns.
 //!
 //! This crate holds no I/O, storage or HTTP types; reading files lives in `casus-data`, fitting and
-//! predicting in `casus-model`.
+//! predicting in `casus-model`. Forecast [`metrics`] (Brier, log loss, AUC, calibration) live here
+//! because the model's evaluation, the track record and the reports all score forecasts the same way.
 //!
 //! ```
 //! use casus_core::{Factor, FactorValue, convert_horizon};
@@ -14,6 +15,7 @@
 //! ```
 
 mod factor;
+pub mod metrics;
 mod probability;
 pub mod sensitivity;
 mod situation;

@@ -25,7 +25,7 @@ use casus_explain::Explanation;
 use casus_explain::scenarios::PairGrid;
 pub use sentences::{Sentences, sentences};
 use std::path::{Path, PathBuf};
-pub use track::{ReliabilityBin, ReliabilitySeries, TrackRecord};
+pub use track::{ReliabilitySeries, TrackRecord};
 
 /// Report format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -37,7 +37,7 @@ fn track_record() -> casus_report::TrackRecord {
         (0..5)
             .map(|i| {
                 let lo = f64::from(i) / 5.0;
-                casus_report::ReliabilityBin {
+                casus_core::metrics::CalibrationBin {
                     lower: lo,
                     upper: lo + 0.2,
                     n: 10 + i as usize,

@@ -3,9 +3,10 @@
 //! sensitivity.
 
 use anyhow::Context;
+use casus_core::metrics::CalibrationBin;
 use casus_core::{CrisisType, LeadTime};
 use casus_model::eval::{ForwardChaining, SliceScores, Slices};
-use casus_model::{Evaluation, ModelSpec, Scores, eval::metrics::CalibrationBin};
+use casus_model::{Evaluation, ModelSpec, Scores};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;

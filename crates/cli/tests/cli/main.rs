@@ -9,5 +9,6 @@ mod crash;
 #[cfg(feature = "events")]
 mod events;
 mod forecast;
+mod scores;
 mod serve;
 mod validate;
