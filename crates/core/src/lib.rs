@@ -2,7 +2,8 @@
 //! known, uncertain or unknown, [`Situation`]s to assess, historical [`Case`]s with their
 //! [`Outcome`], and the [`Assessment`] a model returns.
 //!
-//! This crate holds no I/O, storage or HTTP types; reading files lives in `casus-data`, fitting and
+//! This crate holds no I/O, storage or HTTP types, except [`write_atomic`], the one way every
+//! crate writes a file; reading files lives in `casus-data`, fitting and
 //! predicting in `casus-model`. Forecast [`metrics`] (Brier, log loss, AUC, calibration) live here
 //! because the model's evaluation, the track record and the reports all score forecasts the same way.
 //!
@@ -14,6 +15,7 @@
 //! assert!((convert_horizon(0.4, 365, 90) - 0.118).abs() < 0.001);
 //! ```
 
+mod atomic;
 mod factor;
 pub mod metrics;
 mod probability;
@@ -22,6 +24,7 @@ mod situation;
 mod value;
 mod words;
 
+pub use atomic::{AtomicFile, write_atomic};
 pub use chrono::NaiveDate;
 pub use factor::{Factor, Group, Sign};
 pub use probability::{

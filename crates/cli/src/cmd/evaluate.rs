@@ -196,7 +196,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let e = casus_model::evaluate(&cases, &spec).context("evaluation")?;
     if let Some(path) = &args.write {
         let saved = casus_model::eval::SavedEvaluation::new(&cases, &spec, e.clone());
-        casus_report::write_atomic(path, &saved.to_json())?;
+        crate::output::write_file(path, &saved.to_json())?;
         eprintln!("casus: wrote {}", path.display());
     }
     if args.json {

@@ -4,7 +4,7 @@
 use super::explain::Inputs;
 use casus_explain::ExplainOptions;
 use casus_model::eval::SavedEvaluation;
-use casus_report::{Format, ReliabilitySeries, Report, TrackRecord, write_atomic};
+use casus_report::{Format, ReliabilitySeries, Report, TrackRecord};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -47,7 +47,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     .render(format);
     match &args.out {
         Some(p) => {
-            write_atomic(p, &text)?;
+            crate::output::write_file(p, &text)?;
             eprintln!("casus: wrote {}", p.display());
         }
         None => print!("{text}"),
