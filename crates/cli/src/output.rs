@@ -1,6 +1,8 @@
 //! Printing results and errors, and mapping errors to exit codes in one place.
 
+use anyhow::Context as _;
 use serde::Serialize;
+use std::path::Path;
 
 /// Exit code for bad input: a file, a flag or a value the user gave.
 pub const EXIT_BAD_INPUT: u8 = 2;
@@ -38,4 +40,9 @@ pub fn print_json<T: Serialize>(v: &T) -> anyhow::Result<()> {
     let text = serde_json::to_string_pretty(v)?;
     println!("{text}");
     Ok(())
+}
+
+/// Write an output file atomically ([`casus_core::write_atomic`]), naming it in the error.
+pub fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
+    casus_core::write_atomic(path, text).with_context(|| format!("cannot write {}", path.display()))
 }

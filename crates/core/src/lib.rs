@@ -2,8 +2,10 @@
 //! known, uncertain or unknown, [`Situation`]s to assess, historical [`Case`]s with their
 //! [`Outcome`], and the [`Assessment`] a model returns.
 //!
-//! This crate holds no I/O, storage or HTTP types; reading files lives in `casus-data`, fitting and
-//! predicting in `casus-model`.
+//! This crate holds no I/O, storage or HTTP types, except [`write_atomic`], the one way every
+//! crate writes a file; reading files lives in `casus-data`, fitting and
+//! predicting in `casus-model`. Forecast [`metrics`] (Brier, log loss, AUC, calibration) live here
+//! because the model's evaluation, the track record and the reports all score forecasts the same way.
 //!
 //! ```
 //! use casus_core::{Factor, FactorValue, convert_horizon};
@@ -13,13 +15,16 @@
 //! assert!((convert_horizon(0.4, 365, 90) - 0.118).abs() < 0.001);
 //! ```
 
+mod atomic;
 mod factor;
+pub mod metrics;
 mod probability;
 pub mod sensitivity;
 mod situation;
 mod value;
 mod words;
 
+pub use atomic::{AtomicFile, write_atomic};
 pub use chrono::NaiveDate;
 pub use factor::{Factor, Group, Sign};
 pub use probability::{

@@ -6,7 +6,7 @@
 //! with the `month` partition column (see [`register_events`]) and run the same string.
 
 use std::fmt;
-use std::fs::{self, File};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::{Arc, LazyLock};
@@ -660,28 +660,18 @@ pub fn write_indicators(events_dir: &Path, query: &IndicatorQuery, out: &Path) -
 /// files are the same byte for byte.
 pub async fn write_dataframe(df: DataFrame, out: &Path) -> Result<u64> {
     let kind = out_kind(out)?;
-    let tmp = out.with_file_name(format!(
-        ".{}.casus-tmp-{}",
-        out.file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-        std::process::id()
-    ));
-    match stream_to(df, kind, &tmp, out).await {
-        Ok(rows) => {
-            fs::rename(&tmp, out).map_err(|source| EventsError::Write {
-                path: out.to_path_buf(),
-                source,
-            })?;
-            Ok(rows)
-        }
-        Err(e) => {
-            let _ = fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
+    let write_err = |source| EventsError::Write {
+        path: out.to_path_buf(),
+        source,
+    };
+    // Dropped on an error, the temporary file goes with it.
+    let file = casus_core::AtomicFile::create(out).map_err(write_err)?;
+    let rows = stream_to(df, kind, file.file(), out).await?;
+    file.commit().map_err(write_err)?;
+    Ok(rows)
 }
 
-async fn stream_to(df: DataFrame, kind: OutKind, tmp: &Path, out: &Path) -> Result<u64> {
+async fn stream_to(df: DataFrame, kind: OutKind, file: &File, out: &Path) -> Result<u64> {
     let write_err = |source| EventsError::Write {
         path: out.to_path_buf(),
         source,
@@ -689,7 +679,6 @@ async fn stream_to(df: DataFrame, kind: OutKind, tmp: &Path, out: &Path) -> Resu
     let run_err = |e| EventsError::query("running the indicator query", e);
     let schema = Arc::new(df.schema().as_arrow().clone());
     let mut stream = df.execute_stream().await.map_err(run_err)?;
-    let file = File::create(tmp).map_err(write_err)?;
     let mut rows = 0u64;
     match kind {
         OutKind::Csv => {

@@ -24,8 +24,7 @@ mod track;
 use casus_explain::Explanation;
 use casus_explain::scenarios::PairGrid;
 pub use sentences::{Sentences, sentences};
-use std::path::{Path, PathBuf};
-pub use track::{ReliabilityBin, ReliabilitySeries, TrackRecord};
+pub use track::{ReliabilitySeries, TrackRecord};
 
 /// Report format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,52 +51,4 @@ impl Report<'_> {
             Format::Markdown => markdown::render(self),
         }
     }
-}
-
-/// The one error type of casus-report.
-#[derive(Debug, thiserror::Error)]
-pub enum ReportError {
-    /// Writing the report failed; nothing was left at `path`.
-    #[error("{}: cannot write the report: {source}", path.display())]
-    Write {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-}
-
-/// Write `contents` to `path` atomically: into a temporary file beside it, flushed to disk, then
-/// renamed over `path`. A failure leaves no half-written report (and removes the temporary file).
-pub fn write_atomic(path: &Path, contents: &str) -> Result<(), ReportError> {
-    use std::io::Write as _;
-    let err = |source| ReportError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path.file_name().ok_or_else(|| {
-        err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "no file name",
-        ))
-    })?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(contents.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(err(e));
-    }
-    Ok(())
 }

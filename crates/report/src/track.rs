@@ -1,15 +1,7 @@
 //! The model's track record as a report shows it: held-out scores and reliability bins, read from
 //! the saved evaluation. The report does not depend on the model crate; the caller fills these in.
 
-/// One reliability (calibration) bin.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReliabilityBin {
-    pub lower: f64,
-    pub upper: f64,
-    pub n: usize,
-    pub mean_predicted: Option<f64>,
-    pub observed_rate: Option<f64>,
-}
+use casus_core::metrics::CalibrationBin;
 
 /// The held-out forecasts of one evaluation design.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,7 +11,7 @@ pub struct ReliabilitySeries {
     pub n: usize,
     pub brier: f64,
     pub base_rate_brier: f64,
-    pub bins: Vec<ReliabilityBin>,
+    pub bins: Vec<CalibrationBin>,
 }
 
 /// What a reader needs to judge how far to trust the model.

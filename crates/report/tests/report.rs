@@ -4,7 +4,7 @@
 use casus_explain::fixture::FixtureModel;
 use casus_explain::scenarios::pairs;
 use casus_explain::{Catalogue, ExplainOptions, explain};
-use casus_report::{Format, Report, write_atomic};
+use casus_report::{Format, Report};
 use std::path::Path;
 
 fn render(format: Format) -> String {
@@ -37,7 +37,7 @@ fn track_record() -> casus_report::TrackRecord {
         (0..5)
             .map(|i| {
                 let lo = f64::from(i) / 5.0;
-                casus_report::ReliabilityBin {
+                casus_core::metrics::CalibrationBin {
                     lower: lo,
                     upper: lo + 0.2,
                     n: 10 + i as usize,
@@ -149,22 +149,4 @@ fn markdown_twin_has_the_same_sections() {
     }
     // No false precision: probabilities are whole percents.
     assert!(!md.contains(".5%") && !md.contains(".0%"));
-}
-
-#[test]
-fn writes_are_atomic() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("r.html");
-    write_atomic(&p, "one").unwrap();
-    write_atomic(&p, "two").unwrap();
-    assert_eq!(std::fs::read_to_string(&p).unwrap(), "two");
-    assert_eq!(
-        std::fs::read_dir(dir.path()).unwrap().count(),
-        1,
-        "no temporary file left"
-    );
-    // Into a directory that does not exist: an error, and nothing written.
-    let bad = dir.path().join("missing/r.html");
-    assert!(write_atomic(&bad, "x").is_err());
-    assert!(!bad.exists());
 }

@@ -308,7 +308,7 @@ async function pageModel() {
     h("td", { class: "num" }, num(fwd && fwd.brier)), h("td", { class: "num" }, num(fwd && fwd.auc)));
   const table = h("table", {}, h("tr", {}, h("th", {}, "forecaster"), h("th", { class: "num" }, "Brier, leave one crisis out"), h("th", { class: "num" }, "AUC"), h("th", { class: "num" }, "Brier, forward in time"), h("th", { class: "num" }, "AUC")),
     names.map(n => score(n, n === "model" ? e.model : e.baselines[n], fc ? (n === "model" ? fc.pooled_model : fc.pooled_baselines[n]) : null)));
-  const bins = b => b.filter(x => x.mean_predicted !== null && x.observed_rate !== null).map(x => ({ mean_forecast: x.mean_predicted, observed: x.observed_rate, n: x.n }));
+  const bins = b => b.filter(x => x.mean_predicted !== null && x.observed_rate !== null);
   const series = [{ name: "leave one crisis out", color: "#2e6da4", bins: bins(e.calibration.model) }];
   if (fc) series.push({ name: "forward chaining", color: "#b23a3a", bins: bins(fc.pooled_calibration) });
   const cal = Charts.calibration(series);

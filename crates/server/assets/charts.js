@@ -42,7 +42,7 @@ const Charts = (() => {
     }
     return svg;
   }
-  // sources: [{name, color, bins: [{mean_forecast, observed, n}]}]
+  // sources: [{name, color, bins: [{mean_predicted, observed_rate, n}]}], the bins of casus_core::metrics::CalibrationBin
   function calibration(sources) {
     const w = 360, h = 340, m = { l: 44, r: 14, t: 12, b: 38 };
     const svg = frame(w, h);
@@ -60,8 +60,8 @@ const Charts = (() => {
     for (const s of sources) {
       const pts = s.bins.filter(b => b.n > 0);
       for (const b of pts) {
-        const c = el("circle", { cx: X(b.mean_forecast), cy: Y(b.observed), r: Math.min(3 + Math.sqrt(b.n) * 1.6, 12), fill: s.color, "fill-opacity": 0.75, stroke: "#fff" });
-        c.append(el("title", {}, `${s.name}: ${b.n} forecasts, mean ${Math.round(100 * b.mean_forecast)}%, observed ${Math.round(100 * b.observed)}%`));
+        const c = el("circle", { cx: X(b.mean_predicted), cy: Y(b.observed_rate), r: Math.min(3 + Math.sqrt(b.n) * 1.6, 12), fill: s.color, "fill-opacity": 0.75, stroke: "#fff" });
+        c.append(el("title", {}, `${s.name}: ${b.n} forecasts, mean ${Math.round(100 * b.mean_predicted)}%, observed ${Math.round(100 * b.observed_rate)}%`));
         svg.append(c);
       }
     }

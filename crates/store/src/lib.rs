@@ -37,9 +37,7 @@ pub use backup::{export_jsonl, parse_export};
 pub use error::StoreError;
 pub use forecast::{Forecast, ListQuery, NewForecast, Resolution, Source, input_hash};
 pub use import::{ImportSummary, import_series, parse_series};
-pub use scoring::{
-    CalibrationBin, PairedScores, Scores, SourceScores, TimelinePoint, brier, log_loss, score,
-};
+pub use scoring::{PairedScores, Scores, SourceScores, TimelinePoint, score};
 pub use situations::{SituationStore, StoredSituation};
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 

@@ -1,42 +1,16 @@
 //! Proper scores of resolved forecasts, per source and side by side on shared questions.
 //!
-//! Scores are pure functions of forecasts and outcomes, kept apart from the store.
+//! Scores are pure functions of forecasts and outcomes, kept apart from the store; the metrics
+//! themselves are `casus_core::metrics`, the same functions `casus evaluate` uses.
 
 use crate::Forecast;
+use casus_core::metrics::{self, CalibrationBin};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Probabilities are clamped to `[LOG_EPS, 1 - LOG_EPS]` in the log loss, so one confident miss
-/// costs at most `-ln(1e-6)` ≈ 13.8 nats instead of infinity.
-pub const LOG_EPS: f64 = 1e-6;
-
 /// Number of equal-width calibration bins on [0, 1].
 pub const BINS: usize = 10;
-
-/// Brier score of one forecast: `(p - y)^2`, 0 best, 1 worst.
-pub fn brier(p: f64, outcome: bool) -> f64 {
-    let y = if outcome { 1.0 } else { 0.0 };
-    (p - y) * (p - y)
-}
-
-/// Log loss of one forecast in nats: `-ln p` if it happened, `-ln(1 - p)` if not.
-pub fn log_loss(p: f64, outcome: bool) -> f64 {
-    let p = p.clamp(LOG_EPS, 1.0 - LOG_EPS);
-    -(if outcome { p } else { 1.0 - p }).ln()
-}
-
-/// One reliability bin: forecasts with `lower <= p < upper` (the last bin includes 1).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CalibrationBin {
-    pub lower: f64,
-    pub upper: f64,
-    pub n: usize,
-    /// Mean forecast in the bin.
-    pub mean_forecast: Option<f64>,
-    /// Share of the bin's forecasts that resolved Yes.
-    pub observed: Option<f64>,
-}
 
 /// The scores of one source over all its resolved forecasts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -103,37 +77,27 @@ impl Scores {
     }
 }
 
-fn mean(xs: impl Iterator<Item = f64>) -> Option<f64> {
-    let (s, n) = xs.fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
-    (n > 0).then(|| s / n as f64)
+/// A metric of `(p, outcome)` pairs; `None` when there are none.
+fn scored(pairs: &[(f64, bool)], metric: fn(&[f64], &[bool]) -> f64) -> Option<f64> {
+    if pairs.is_empty() {
+        return None;
+    }
+    let (p, y): (Vec<f64>, Vec<bool>) = pairs.iter().copied().unzip();
+    Some(metric(&p, &y))
+}
+
+fn base_rate(_: &[f64], y: &[bool]) -> f64 {
+    y.iter().filter(|&&y| y).count() as f64 / y.len() as f64
 }
 
 fn outcome(f: &Forecast) -> Option<bool> {
     f.resolution.map(|r| r.outcome == 1)
 }
 
-/// Reliability bins of `(p, outcome)` pairs.
+/// Reliability bins of `(p, outcome)` pairs, [`BINS`] of them.
 pub fn calibration(pairs: &[(f64, bool)]) -> Vec<CalibrationBin> {
-    (0..BINS)
-        .map(|i| {
-            let lower = i as f64 / BINS as f64;
-            let upper = (i + 1) as f64 / BINS as f64;
-            let inside: Vec<_> = pairs
-                .iter()
-                .filter(|(p, _)| {
-                    let b = ((p * BINS as f64).floor() as usize).min(BINS - 1);
-                    b == i
-                })
-                .collect();
-            CalibrationBin {
-                lower,
-                upper,
-                n: inside.len(),
-                mean_forecast: mean(inside.iter().map(|(p, _)| *p)),
-                observed: mean(inside.iter().map(|(_, y)| f64::from(u8::from(*y)))),
-            }
-        })
-        .collect()
+    let (p, y): (Vec<f64>, Vec<bool>) = pairs.iter().copied().unzip();
+    metrics::calibration(&p, &y, BINS)
 }
 
 /// Score every source, pair casus with each crowd, and lay out the Brier timeline.
@@ -153,9 +117,9 @@ pub fn score(forecasts: &[Forecast]) -> Scores {
                 source: name.to_string(),
                 forecasts: fs.len(),
                 resolved: pairs.len(),
-                brier: mean(pairs.iter().map(|&(p, y)| brier(p, y))),
-                log_loss: mean(pairs.iter().map(|&(p, y)| log_loss(p, y))),
-                base_rate: mean(pairs.iter().map(|&(_, y)| f64::from(u8::from(y)))),
+                brier: scored(&pairs, metrics::brier),
+                log_loss: scored(&pairs, metrics::log_loss),
+                base_rate: scored(&pairs, base_rate),
                 calibration: calibration(&pairs),
             }
         })
@@ -171,7 +135,7 @@ pub fn score(forecasts: &[Forecast]) -> Scores {
     let timeline = resolved
         .iter()
         .map(|f| {
-            let b = brier(f.probability, outcome(f).unwrap_or(false));
+            let b = metrics::brier_one(f.probability, outcome(f).unwrap_or(false));
             let e = running.entry(f.source.as_str()).or_default();
             e.0 += b;
             e.1 += 1;
@@ -234,13 +198,20 @@ fn paired(by_source: &BTreeMap<&str, Vec<&Forecast>>) -> Vec<PairedScores> {
             if questions.is_empty() {
                 return None;
             }
-            let y = |q: &PairedQuestion| q.outcome == 1;
+            let casus: Vec<(f64, bool)> = questions
+                .iter()
+                .map(|q| (q.casus, q.outcome == 1))
+                .collect();
+            let crowd: Vec<(f64, bool)> = questions
+                .iter()
+                .map(|q| (q.crowd, q.outcome == 1))
+                .collect();
             Some(PairedScores {
                 crowd: name.to_string(),
-                casus_brier: mean(questions.iter().map(|q| brier(q.casus, y(q)))),
-                crowd_brier: mean(questions.iter().map(|q| brier(q.crowd, y(q)))),
-                casus_log_loss: mean(questions.iter().map(|q| log_loss(q.casus, y(q)))),
-                crowd_log_loss: mean(questions.iter().map(|q| log_loss(q.crowd, y(q)))),
+                casus_brier: scored(&casus, metrics::brier),
+                crowd_brier: scored(&crowd, metrics::brier),
+                casus_log_loss: scored(&casus, metrics::log_loss),
+                crowd_log_loss: scored(&crowd, metrics::log_loss),
                 questions,
             })
         })
@@ -269,12 +240,7 @@ mod tests {
     #[test]
     fn hand_computed_scores() {
         // Brier: (0.1-0)^2 = 0.01, (0.8-1)^2 = 0.04; mean 0.025.
-        assert!((brier(0.1, false) - 0.01).abs() < 1e-15);
-        assert!((brier(0.8, true) - 0.04).abs() < 1e-15);
-        // Log loss: -ln 0.9 = 0.105360516, -ln 0.8 = 0.223143551.
-        assert!((log_loss(0.1, false) - 0.105_360_515_657_826_3).abs() < 1e-12);
-        assert!((log_loss(0.8, true) - 0.223_143_551_314_209_7).abs() < 1e-12);
-        assert!((log_loss(0.0, true) - 13.815_510_557_964_274).abs() < 1e-9);
+        // Log loss: (-ln 0.9 - ln 0.8) / 2 = (0.105360516 + 0.223143551) / 2.
         let s = score(&[
             f(1, "casus", "a", 0.1, Some(0), 1),
             f(2, "casus", "b", 0.8, Some(1), 1),
@@ -283,9 +249,10 @@ mod tests {
         let c = s.source("casus").unwrap();
         assert_eq!((c.forecasts, c.resolved), (3, 2));
         assert!((c.brier.unwrap() - 0.025).abs() < 1e-15);
+        assert!((c.log_loss.unwrap() - 0.164_252_033_486_018).abs() < 1e-12);
         assert!((c.base_rate.unwrap() - 0.5).abs() < 1e-15);
         assert_eq!(c.calibration[1].n, 1);
-        assert_eq!(c.calibration[8].observed, Some(1.0));
+        assert_eq!(c.calibration[8].observed_rate, Some(1.0));
         assert_eq!(s.timeline.len(), 2);
         assert!((s.timeline[1].mean_brier - 0.025).abs() < 1e-15);
     }

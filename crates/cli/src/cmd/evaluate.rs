@@ -3,10 +3,11 @@
 //! sensitivity.
 
 use anyhow::Context;
+use casus_core::metrics::CalibrationBin;
 use casus_core::{CrisisType, LeadTime};
 use casus_model::eval::holdout::{HoldoutEvaluation, evaluate_holdout};
 use casus_model::eval::{ForwardChaining, SliceScores, Slices};
-use casus_model::{Evaluation, ModelSpec, Scores, eval::metrics::CalibrationBin};
+use casus_model::{Evaluation, ModelSpec, Scores};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -274,7 +275,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let e = casus_model::evaluate(&cases, &spec).context("evaluation")?;
     if let Some(path) = &args.write {
         let saved = casus_model::eval::SavedEvaluation::new(&cases, &spec, e.clone());
-        casus_report::write_atomic(path, &saved.to_json())?;
+        crate::output::write_file(path, &saved.to_json())?;
         eprintln!("casus: wrote {}", path.display());
     }
     if args.json {

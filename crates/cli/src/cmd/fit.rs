@@ -31,22 +31,14 @@ pub struct Args {
     json: bool,
 }
 
-/// Write `text` to `path` via a temporary file in the same folder and a rename.
-fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
+/// Write `text` to `path` atomically, creating its folder first.
+fn write_model(path: &Path, text: &str) -> anyhow::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("casus-model.json");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))?;
-    Ok(())
+    crate::output::write_file(path, text)
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -64,7 +56,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let t = Instant::now();
     let model = spec.fit(&cases).context("fitting the model")?;
     let secs = t.elapsed().as_secs_f64();
-    write_atomically(&args.out, &model.to_json())?;
+    write_model(&args.out, &model.to_json())?;
     let d = model.diagnostics();
     if args.json {
         crate::output::print_json(&serde_json::json!({

@@ -260,8 +260,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                         100.0 * b.lower,
                         100.0 * b.upper,
                         b.n,
-                        b.mean_forecast.map_or("–".into(), pct),
-                        b.observed.map_or("–".into(), pct)
+                        b.mean_predicted.map_or("–".into(), pct),
+                        b.observed_rate.map_or("–".into(), pct)
                     );
                 }
             }

@@ -3,10 +3,9 @@
 //! chart.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use casus_core::{NaiveDate, country_name, percent};
 use casus_monitor::{DayAssessment, MonitorError, MonitorOptions, MonitorReport, monitor};
 
@@ -116,10 +115,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         e => anyhow::Error::new(e),
     })?;
     if let Some(p) = &args.out {
-        write_atomic(p, &csv(&report.series))?;
+        crate::output::write_file(p, &csv(&report.series))?;
     }
     if let Some(p) = &args.chart {
-        write_atomic(p, &svg(&report, args.threshold))?;
+        crate::output::write_file(p, &svg(&report, args.threshold))?;
     }
     if args.json {
         let series: Vec<_> = report
@@ -314,17 +313,4 @@ fn svg(r: &MonitorReport, threshold: f64) -> String {
     }
     s.push_str("</svg>\n");
     s
-}
-
-/// Write `text` to `path` through a temporary file beside it and a rename.
-fn write_atomic(path: &Path, text: &str) -> anyhow::Result<()> {
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let tmp = path.with_file_name(format!(".{name}.casus-tmp-{}", std::process::id()));
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("cannot write {}", path.display())
-    })
 }

@@ -125,7 +125,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_BAD_INPUT));
         }
         Some(p) => {
-            casus_report::write_atomic(p, &text)?;
+            crate::output::write_file(p, &text)?;
             eprintln!(
                 "casus: wrote {}; code its factors, then `casus validate {}`",
                 p.display(),

@@ -4,7 +4,7 @@
 use super::explain::Inputs;
 use casus_explain::ExplainOptions;
 use casus_model::eval::SavedEvaluation;
-use casus_report::{Format, ReliabilityBin, ReliabilitySeries, Report, TrackRecord, write_atomic};
+use casus_report::{Format, ReliabilitySeries, Report, TrackRecord};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -47,7 +47,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     .render(format);
     match &args.out {
         Some(p) => {
-            write_atomic(p, &text)?;
+            crate::output::write_file(p, &text)?;
             eprintln!("casus: wrote {}", p.display());
         }
         None => print!("{text}"),
@@ -64,17 +64,7 @@ pub(crate) fn track_record(cases: &[casus_core::Case]) -> Option<TrackRecord> {
         return None;
     }
     let e = &saved.evaluation;
-    let bins = |b: &[casus_model::eval::metrics::CalibrationBin]| {
-        b.iter()
-            .map(|b| ReliabilityBin {
-                lower: b.lower,
-                upper: b.upper,
-                n: b.n,
-                mean_predicted: b.mean_predicted,
-                observed_rate: b.observed_rate,
-            })
-            .collect()
-    };
+    let bins = |b: &[casus_core::metrics::CalibrationBin]| b.to_vec();
     let mut series = vec![ReliabilitySeries {
         name: "leave one crisis out".into(),
         n: e.n_cases,

@@ -10,5 +10,6 @@ mod crash;
 mod events;
 mod forecast;
 mod holdout;
+mod scores;
 mod serve;
 mod validate;
