@@ -365,7 +365,17 @@ fn insert_row(
                 f.situation_version,
             ])
         })
-        .map_err(StoreError::sql("record forecast"))?;
+        .map_err(|e| match e.sqlite_error() {
+            // The unique index on (source, question_key, created_at), not a trigger.
+            Some(c) if c.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE => {
+                StoreError::Duplicate {
+                    source_name: f.source.as_str().to_string(),
+                    question_key: f.question_key.clone().unwrap_or_default(),
+                    created_at: ts(&f.created_at),
+                }
+            }
+            _ => StoreError::sql("record forecast")(e),
+        })?;
     Ok((n == 1).then(|| conn.last_insert_rowid()))
 }
 

@@ -138,6 +138,26 @@ fn crowd_points_are_imported_with_their_dates_and_marked() {
     assert_eq!((sum.points, sum.after_resolution), (1, 1));
 }
 
+/// Found by the `api` fuzz target: the same crowd point posted twice hit the unique index and the
+/// API answered 500 with SQLite's words; it is a duplicate, named as such (the API says 409).
+#[test]
+fn a_crowd_point_given_twice_is_a_duplicate_not_a_store_failure() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let mut f = NewForecast::new("q", 0.25, Source::new("crowd").unwrap());
+    f.question_key = Some("k".into());
+    f.created_at = at("2020-09-01T00:00:00Z");
+    f.imported = true;
+    store.record(&f).unwrap();
+    let e = store.record(&f).unwrap_err();
+    assert!(matches!(e, StoreError::Duplicate { .. }), "{e}");
+    assert!(e.is_user_error());
+    assert!(
+        e.to_string().contains("`crowd`") && e.to_string().contains("already stored"),
+        "{e}"
+    );
+    assert_eq!(store.list(&ListQuery::default()).unwrap().len(), 1);
+}
+
 /// A crowd series whose resolution predates a casus forecast on the question is refused whole.
 #[test]
 fn a_refused_import_writes_nothing() {
