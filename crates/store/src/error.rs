@@ -76,7 +76,7 @@ pub enum StoreError {
     },
     /// A track record is restored into an empty store only, never merged into another.
     #[error(
-        "restoring an export needs an empty forecast store, and this one holds {count} forecasts; \
+        "restoring an export needs an empty forecast store, and this one holds {count} forecasts or uploaded situation versions; \
          restore into a new --db file"
     )]
     NotEmpty { count: i64 },

@@ -512,16 +512,36 @@ impl ForecastStore for SqliteStore {
         Ok(n)
     }
 
-    fn restore(&self, fs: &[Forecast]) -> Result<usize, StoreError> {
+    fn restore(&self, backup: &crate::Backup) -> Result<usize, StoreError> {
+        let fs = &backup.forecasts;
         let mut conn = self.conn();
         let tx = conn
             .transaction()
             .map_err(StoreError::sql("begin restore"))?;
         let count: i64 = tx
-            .query_row("SELECT COUNT(*) FROM forecasts", [], |r| r.get(0))
+            .query_row(
+                "SELECT (SELECT COUNT(*) FROM forecasts) + (SELECT COUNT(*) FROM situations)",
+                [],
+                |r| r.get(0),
+            )
             .map_err(StoreError::sql("restore"))?;
         if count > 0 {
             return Err(StoreError::NotEmpty { count });
+        }
+        for s in &backup.situations {
+            tx.execute(
+                "INSERT INTO situations (id, version, toml, input_hash, created_at, deleted_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    s.id,
+                    s.version,
+                    s.toml,
+                    s.input_hash,
+                    ts(&s.created_at),
+                    s.deleted_at.as_ref().map(ts)
+                ],
+            )
+            .map_err(StoreError::sql("restore situation"))?;
         }
         for f in fs {
             f.validate()?;
