@@ -251,19 +251,17 @@ pub fn run(target: &Target, opts: &Options) -> Report {
                 }
             },
             Err(why) => {
-                let key = shape(&why);
-                if !findings.contains_key(&key) {
+                if let std::collections::btree_map::Entry::Vacant(slot) =
+                    findings.entry(shape(&why))
+                {
                     let dir = opts.crash_dir.join(target.name);
                     let path = dir.join(format!("{:016x}.bin", hash(input)));
                     let _ =
                         std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, input));
-                    findings.insert(
-                        key,
-                        Finding {
-                            message: why,
-                            input: path,
-                        },
-                    );
+                    slot.insert(Finding {
+                        message: why,
+                        input: path,
+                    });
                 }
             }
         }
@@ -322,8 +320,10 @@ pub fn run(target: &Target, opts: &Options) -> Report {
 
 /// Silences the panic hook while a run catches panics on purpose, and restores it afterwards.
 struct QuietPanics {
-    previous: Option<Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>>,
+    previous: Option<PanicHook>,
 }
+
+type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>;
 
 impl QuietPanics {
     fn new() -> QuietPanics {

@@ -64,8 +64,10 @@ pub fn export_jsonl(store: &dyn ForecastStore, out: &mut dyn Write) -> Result<Ba
         let line = SituationLine {
             situation: s.clone(),
         };
-        let text = serde_json::to_string(&line)
-            .map_err(json_err(format!("situation {} version {}", s.id, s.version)))?;
+        let text = serde_json::to_string(&line).map_err(json_err(format!(
+            "situation {} version {}",
+            s.id, s.version
+        )))?;
         write(out, text)?;
     }
     for f in &forecasts {
@@ -96,7 +98,9 @@ pub fn parse_export(origin: &str, text: &str) -> Result<Backup, StoreError> {
             let SituationLine { situation: s } =
                 serde_json::from_str(raw).map_err(|e| err(e.to_string()))?;
             if !out.forecasts.is_empty() {
-                return Err(err("a situation after the forecasts: an export lists situations first".into()));
+                return Err(err(
+                    "a situation after the forecasts: an export lists situations first".into(),
+                ));
             }
             let expected = match out.situations.last() {
                 Some(p) if p.id == s.id => p.version + 1,

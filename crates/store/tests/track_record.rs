@@ -206,11 +206,19 @@ fn populated(db: &Path) -> SqliteStore {
     assert!(open.resolution.is_none());
     // Uploaded situations: two versions of one (a forecast names the first), and a deleted one
     // a forecast names; a third no forecast names stays out of the export.
-    store.save_situation("UP-1", "id = \"UP-1\"\n# v1\n", "h1").unwrap();
-    store.save_situation("UP-1", "id = \"UP-1\"\n# v2, é\n", "h2").unwrap();
-    store.save_situation("UP-2", "id = \"UP-2\"\n", "h3").unwrap();
+    store
+        .save_situation("UP-1", "id = \"UP-1\"\n# v1\n", "h1")
+        .unwrap();
+    store
+        .save_situation("UP-1", "id = \"UP-1\"\n# v2, é\n", "h2")
+        .unwrap();
+    store
+        .save_situation("UP-2", "id = \"UP-2\"\n", "h3")
+        .unwrap();
     store.delete_situation("UP-2").unwrap();
-    store.save_situation("UP-3", "id = \"UP-3\"\n", "h4").unwrap();
+    store
+        .save_situation("UP-3", "id = \"UP-3\"\n", "h4")
+        .unwrap();
     for (id, v) in [("UP-1", 1), ("UP-2", 1)] {
         let mut f = casus(&format!("Force ({id})?"), 0.2, None);
         f.situation_id = Some(id.into());
@@ -231,7 +239,11 @@ fn export_restore_export_is_byte_identical() {
         text.lines().count(),
         3 + a.list(&ListQuery::default()).unwrap().len()
     );
-    assert!(text.lines().take(3).all(|l| l.starts_with("{\"situation\":")));
+    assert!(
+        text.lines()
+            .take(3)
+            .all(|l| l.starts_with("{\"situation\":"))
+    );
     assert!(!text.contains("UP-3"));
     // Every field is there, resolution and imported mark included.
     let line: serde_json::Value = serde_json::from_str(text.lines().nth(3).unwrap()).unwrap();
@@ -277,7 +289,11 @@ fn export_restore_export_is_byte_identical() {
             "{id} v{v}"
         );
     }
-    assert_eq!(b.situation("UP-2", None).unwrap(), None, "UP-2 stays deleted");
+    assert_eq!(
+        b.situation("UP-2", None).unwrap(),
+        None,
+        "UP-2 stays deleted"
+    );
     assert_eq!(b.situation("UP-1", None).unwrap().unwrap().version, 2);
     // The restored store goes on numbering after the last restored id, and stays append-only.
     let next = b.record(&casus("after the restore", 0.4, None)).unwrap();
@@ -307,7 +323,8 @@ fn a_restore_checks_what_it_reads() {
     );
     let e = parse_export("x.jsonl", &orphan).unwrap_err();
     assert!(
-        e.to_string().contains("situation `UP-9` version 2, which the export does not hold"),
+        e.to_string()
+            .contains("situation `UP-9` version 2, which the export does not hold"),
         "{e}"
     );
     let future = line.replace("2020-01-02", "2999-01-02");

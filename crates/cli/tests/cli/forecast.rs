@@ -26,8 +26,12 @@ fn export_restore_export_is_byte_identical() {
         // A situation uploaded through the API, twice edited, and a forecast of its first version.
         use casus_store::{ForecastStore, SituationStore};
         let store = casus_store::SqliteStore::open(std::path::Path::new(&a)).unwrap();
-        store.save_situation("UP-1", "id = \"UP-1\" # v1\n", "h1").unwrap();
-        store.save_situation("UP-1", "id = \"UP-1\" # v2\n", "h2").unwrap();
+        store
+            .save_situation("UP-1", "id = \"UP-1\" # v1\n", "h1")
+            .unwrap();
+        store
+            .save_situation("UP-1", "id = \"UP-1\" # v2\n", "h2")
+            .unwrap();
         let mut f = casus_store::NewForecast::new("q?", 0.3, casus_store::Source::casus());
         f.situation_id = Some("UP-1".into());
         f.situation_version = Some(1);
@@ -37,7 +41,8 @@ fn export_restore_export_is_byte_identical() {
     let first = r.stdout;
     assert_eq!(first.lines().count(), 12, "{first}");
     assert!(
-        r.stderr.contains("10 forecasts and 2 uploaded situation versions"),
+        r.stderr
+            .contains("10 forecasts and 2 uploaded situation versions"),
         "{}",
         r.stderr
     );
@@ -49,7 +54,11 @@ fn export_restore_export_is_byte_identical() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), first);
     let file = file_s;
     let r = casus_ok!("forecast", "--db", &b, "restore", &file);
-    assert!(r.stdout.starts_with("Restored 10 forecasts"), "{}", r.stdout);
+    assert!(
+        r.stdout.starts_with("Restored 10 forecasts"),
+        "{}",
+        r.stdout
+    );
     let second = casus_ok!("forecast", "--db", &b, "export").stdout;
     assert!(
         first == second,
