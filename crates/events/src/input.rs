@@ -82,6 +82,18 @@ impl Chunk {
         &self.buf[..self.len]
     }
 
+    /// A whole file held in memory as its one and last chunk.
+    pub fn whole(file: usize, buf: Vec<u8>) -> Chunk {
+        let len = buf.len();
+        Chunk {
+            file,
+            buf,
+            len,
+            first_line: 1,
+            is_last: true,
+        }
+    }
+
     /// Hand the buffer back for the next chunk.
     pub fn recycle(self, pool: &BufferPool) {
         pool.give(self.buf);

@@ -63,7 +63,7 @@ pub use indicators::{
     family_case_sql, indicators, indicators_sql, register_events, register_indicator_source,
     write_dataframe, write_indicators,
 };
-pub use parse::{BadRow, BadRowKind, BadRows};
+pub use parse::{BadRow, BadRowKind, BadRows, ParsedBytes, parse_bytes};
 pub use rollup::dyad_day_schema;
 pub use schema::{col, event_schema};
 

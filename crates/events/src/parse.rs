@@ -501,6 +501,38 @@ pub(crate) fn parse_chunk(
     out
 }
 
+/// What [`parse_bytes`] read: events kept per month and rows skipped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedBytes {
+    /// Rows read as events.
+    pub rows_ok: u64,
+    /// Rows of each month key (`year * 12 + month - 1`), as the import would write them.
+    pub rows_per_month: BTreeMap<i32, usize>,
+    /// Rows skipped, with why.
+    pub bad: BadRows,
+}
+
+/// Parse a whole file held in memory as [`crate::import`] parses each chunk of one, and build
+/// the Arrow batches of events and dyad-days it would write, without writing them. The fuzzers
+/// drive every layout's reader through this; any bytes give rows or skipped rows, never a panic.
+pub fn parse_bytes(format: Format, data: &[u8]) -> crate::Result<ParsedBytes> {
+    let chunk = Chunk::whole(0, data.to_vec());
+    let mut sink = Sink::default();
+    let out = parse_chunk(format, &chunk, 16, &mut sink);
+    let mut rows_per_month = BTreeMap::new();
+    for (month, cols) in &mut sink.months {
+        rows_per_month.insert(*month, cols.finish()?.num_rows());
+    }
+    let mut days = crate::rollup::DyadDays::default();
+    days.absorb(&mut sink.dyad_days);
+    days.take_days(i32::MIN, i32::MAX)?;
+    Ok(ParsedBytes {
+        rows_ok: out.rows_ok,
+        rows_per_month,
+        bad: out.bad,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

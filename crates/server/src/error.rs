@@ -111,9 +111,11 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         match e {
             StoreError::NotFound { id } => ApiError::not_found(format!("forecast {id}")),
-            StoreError::AlreadyResolved { .. } => ApiError::Conflict {
-                message: e.to_string(),
-            },
+            StoreError::AlreadyResolved { .. } | StoreError::Duplicate { .. } => {
+                ApiError::Conflict {
+                    message: e.to_string(),
+                }
+            }
             StoreError::Invalid { .. }
             | StoreError::Import { .. }
             | StoreError::AfterResolution { .. }

@@ -34,6 +34,17 @@ pub enum StoreError {
          ({detail}); move it aside and restore a backup with `casus forecast restore`"
     )]
     Corrupt { op: &'static str, detail: String },
+    /// A forecast of the same source, question and instant is already stored (a crowd forecast
+    /// imported twice); the store keeps one point per source, question and time.
+    #[error(
+        "a forecast by `{source_name}` for question `{question_key}` dated {created_at} is already \
+         stored"
+    )]
+    Duplicate {
+        source_name: String,
+        question_key: String,
+        created_at: String,
+    },
     /// No forecast has this id.
     #[error("no forecast with id {id}")]
     NotFound { id: i64 },
@@ -65,7 +76,7 @@ pub enum StoreError {
     },
     /// A track record is restored into an empty store only, never merged into another.
     #[error(
-        "restoring an export needs an empty forecast store, and this one holds {count} forecasts; \
+        "restoring an export needs an empty forecast store, and this one holds {count} forecasts or uploaded situation versions; \
          restore into a new --db file"
     )]
     NotEmpty { count: i64 },

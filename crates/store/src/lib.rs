@@ -33,7 +33,7 @@ mod scoring;
 mod situations;
 mod sqlite;
 
-pub use backup::{export_jsonl, parse_export};
+pub use backup::{Backup, export_jsonl, parse_export};
 pub use error::StoreError;
 pub use forecast::{Forecast, ListQuery, NewForecast, Resolution, Source, input_hash};
 pub use import::{ImportSummary, import_series, parse_series};
@@ -68,6 +68,7 @@ pub trait ForecastStore: SituationStore + Send + Sync {
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<usize, StoreError>;
     /// Restore an exported track record ([`export_jsonl`]) into this store, which must be empty:
-    /// every forecast keeps its id, date, outcome and `imported` mark. One transaction.
-    fn restore(&self, fs: &[Forecast]) -> Result<usize, StoreError>;
+    /// every forecast keeps its id, date, outcome and `imported` mark, every situation version
+    /// its TOML, dates and deletion. One transaction. Returns the number of forecasts.
+    fn restore(&self, backup: &Backup) -> Result<usize, StoreError>;
 }

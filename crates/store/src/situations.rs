@@ -8,10 +8,10 @@ use crate::sqlite::{parse_ts, ts};
 use crate::{SqliteStore, StoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One stored version of an uploaded situation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredSituation {
     pub id: String,
     /// 1 for the first upload, then one more per changed upload.

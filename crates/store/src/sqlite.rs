@@ -365,7 +365,17 @@ fn insert_row(
                 f.situation_version,
             ])
         })
-        .map_err(StoreError::sql("record forecast"))?;
+        .map_err(|e| match e.sqlite_error() {
+            // The unique index on (source, question_key, created_at), not a trigger.
+            Some(c) if c.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE => {
+                StoreError::Duplicate {
+                    source_name: f.source.as_str().to_string(),
+                    question_key: f.question_key.clone().unwrap_or_default(),
+                    created_at: ts(&f.created_at),
+                }
+            }
+            _ => StoreError::sql("record forecast")(e),
+        })?;
     Ok((n == 1).then(|| conn.last_insert_rowid()))
 }
 
@@ -502,16 +512,36 @@ impl ForecastStore for SqliteStore {
         Ok(n)
     }
 
-    fn restore(&self, fs: &[Forecast]) -> Result<usize, StoreError> {
+    fn restore(&self, backup: &crate::Backup) -> Result<usize, StoreError> {
+        let fs = &backup.forecasts;
         let mut conn = self.conn();
         let tx = conn
             .transaction()
             .map_err(StoreError::sql("begin restore"))?;
         let count: i64 = tx
-            .query_row("SELECT COUNT(*) FROM forecasts", [], |r| r.get(0))
+            .query_row(
+                "SELECT (SELECT COUNT(*) FROM forecasts) + (SELECT COUNT(*) FROM situations)",
+                [],
+                |r| r.get(0),
+            )
             .map_err(StoreError::sql("restore"))?;
         if count > 0 {
             return Err(StoreError::NotEmpty { count });
+        }
+        for s in &backup.situations {
+            tx.execute(
+                "INSERT INTO situations (id, version, toml, input_hash, created_at, deleted_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    s.id,
+                    s.version,
+                    s.toml,
+                    s.input_hash,
+                    ts(&s.created_at),
+                    s.deleted_at.as_ref().map(ts)
+                ],
+            )
+            .map_err(StoreError::sql("restore situation"))?;
         }
         for f in fs {
             f.validate()?;

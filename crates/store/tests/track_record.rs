@@ -3,8 +3,8 @@
 //! into a fresh store byte for byte.
 
 use casus_store::{
-    ForecastStore, ListQuery, NewForecast, Source, SqliteStore, StoreError, export_jsonl,
-    import_series, parse_export,
+    ForecastStore, ListQuery, NewForecast, SituationStore, Source, SqliteStore, StoreError,
+    export_jsonl, import_series, parse_export,
 };
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
@@ -138,6 +138,26 @@ fn crowd_points_are_imported_with_their_dates_and_marked() {
     assert_eq!((sum.points, sum.after_resolution), (1, 1));
 }
 
+/// Found by the `api` fuzz target: the same crowd point posted twice hit the unique index and the
+/// API answered 500 with SQLite's words; it is a duplicate, named as such (the API says 409).
+#[test]
+fn a_crowd_point_given_twice_is_a_duplicate_not_a_store_failure() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let mut f = NewForecast::new("q", 0.25, Source::new("crowd").unwrap());
+    f.question_key = Some("k".into());
+    f.created_at = at("2020-09-01T00:00:00Z");
+    f.imported = true;
+    store.record(&f).unwrap();
+    let e = store.record(&f).unwrap_err();
+    assert!(matches!(e, StoreError::Duplicate { .. }), "{e}");
+    assert!(e.is_user_error());
+    assert!(
+        e.to_string().contains("`crowd`") && e.to_string().contains("already stored"),
+        "{e}"
+    );
+    assert_eq!(store.list(&ListQuery::default()).unwrap().len(), 1);
+}
+
 /// A crowd series whose resolution predates a casus forecast on the question is refused whole.
 #[test]
 fn a_refused_import_writes_nothing() {
@@ -184,6 +204,27 @@ fn populated(db: &Path) -> SqliteStore {
         .record(&casus("Still open?", 0.5, Some("k:open")))
         .unwrap();
     assert!(open.resolution.is_none());
+    // Uploaded situations: two versions of one (a forecast names the first), and a deleted one
+    // a forecast names; a third no forecast names stays out of the export.
+    store
+        .save_situation("UP-1", "id = \"UP-1\"\n# v1\n", "h1")
+        .unwrap();
+    store
+        .save_situation("UP-1", "id = \"UP-1\"\n# v2, é\n", "h2")
+        .unwrap();
+    store
+        .save_situation("UP-2", "id = \"UP-2\"\n", "h3")
+        .unwrap();
+    store.delete_situation("UP-2").unwrap();
+    store
+        .save_situation("UP-3", "id = \"UP-3\"\n", "h4")
+        .unwrap();
+    for (id, v) in [("UP-1", 1), ("UP-2", 1)] {
+        let mut f = casus(&format!("Force ({id})?"), 0.2, None);
+        f.situation_id = Some(id.into());
+        f.situation_version = Some(v);
+        store.record(&f).unwrap();
+    }
     store
 }
 
@@ -193,12 +234,19 @@ fn export_restore_export_is_byte_identical() {
     let a = populated(&dir.path().join("a.db"));
     let first = export(&a);
     let text = String::from_utf8(first.clone()).unwrap();
+    // Three situation versions (UP-1 v1 and v2, UP-2 deleted), then the forecasts.
     assert_eq!(
         text.lines().count(),
-        a.list(&ListQuery::default()).unwrap().len()
+        3 + a.list(&ListQuery::default()).unwrap().len()
     );
+    assert!(
+        text.lines()
+            .take(3)
+            .all(|l| l.starts_with("{\"situation\":"))
+    );
+    assert!(!text.contains("UP-3"));
     // Every field is there, resolution and imported mark included.
-    let line: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    let line: serde_json::Value = serde_json::from_str(text.lines().nth(3).unwrap()).unwrap();
     for key in [
         "id",
         "question",
@@ -222,7 +270,8 @@ fn export_restore_export_is_byte_identical() {
 
     let b = SqliteStore::open(&dir.path().join("b.db")).unwrap();
     let restored = parse_export("a.jsonl", &text).unwrap();
-    assert_eq!(b.restore(&restored).unwrap(), restored.len());
+    assert_eq!(restored.situations.len(), 3);
+    assert_eq!(b.restore(&restored).unwrap(), restored.forecasts.len());
     assert_eq!(
         export(&b),
         first,
@@ -232,9 +281,23 @@ fn export_restore_export_is_byte_identical() {
         a.list(&ListQuery::default()).unwrap(),
         b.list(&ListQuery::default()).unwrap()
     );
+    // The situations came back: versions, TOML, dates and the deletion.
+    for (id, v) in [("UP-1", 1), ("UP-1", 2), ("UP-2", 1)] {
+        assert_eq!(
+            a.situation(id, Some(v)).unwrap(),
+            b.situation(id, Some(v)).unwrap(),
+            "{id} v{v}"
+        );
+    }
+    assert_eq!(
+        b.situation("UP-2", None).unwrap(),
+        None,
+        "UP-2 stays deleted"
+    );
+    assert_eq!(b.situation("UP-1", None).unwrap().unwrap().version, 2);
     // The restored store goes on numbering after the last restored id, and stays append-only.
     let next = b.record(&casus("after the restore", 0.4, None)).unwrap();
-    assert_eq!(next.id, restored.last().unwrap().id + 1);
+    assert_eq!(next.id, restored.forecasts.last().unwrap().id + 1);
     // A restore merges into nothing: the target must be empty.
     assert!(matches!(
         b.restore(&restored),
@@ -253,6 +316,17 @@ fn a_restore_checks_what_it_reads() {
         Err(StoreError::BadResolutionTime { .. })
     ));
     assert!(store.list(&ListQuery::default()).unwrap().is_empty());
+    // A forecast naming an uploaded situation the export does not hold.
+    let orphan = line.replace(
+        r#""situation_id":null"#,
+        r#""situation_id":"UP-9","situation_version":2"#,
+    );
+    let e = parse_export("x.jsonl", &orphan).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("situation `UP-9` version 2, which the export does not hold"),
+        "{e}"
+    );
     let future = line.replace("2020-01-02", "2999-01-02");
     let e = parse_export("x.jsonl", &future).unwrap_err();
     assert!(e.to_string().starts_with("x.jsonl:1: "), "{e}");

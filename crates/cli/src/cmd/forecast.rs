@@ -63,9 +63,15 @@ enum Sub {
         #[arg(long)]
         all_points: bool,
     },
-    /// Write the whole track record to stdout as JSON lines (a backup): one forecast per line in id
-    /// order, every field, the API's JSON shape.
-    Export,
+    /// Write the whole track record as JSON lines (a backup): every version of each uploaded
+    /// situation a forecast names, with its TOML, then one forecast per line in id order, every
+    /// field, the API's JSON shape.
+    Export {
+        /// Write to this file (via a temporary file and a rename, so it is never half-written)
+        /// [default: stdout].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Read an export into an empty store (a new --db): every forecast keeps its id, date, outcome
     /// and `imported` mark, so export → restore → export gives the same bytes.
     #[command(visible_alias = "import-export")]
@@ -299,13 +305,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        Sub::Export => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            let n = casus_store::export_jsonl(&store, &mut out)?;
-            use std::io::Write;
-            out.flush().context("cannot write the export")?;
-            eprintln!("Exported {n} forecasts from {}.", args.db.display());
+        Sub::Export { out } => {
+            let mut text = Vec::new();
+            let b = casus_store::export_jsonl(&store, &mut text)?;
+            match &out {
+                Some(path) => casus_report::write_atomic(path, &String::from_utf8(text)?)?,
+                None => {
+                    use std::io::Write;
+                    std::io::stdout()
+                        .write_all(&text)
+                        .context("cannot write the export")?;
+                }
+            }
+            eprintln!(
+                "Exported {} forecasts and {} uploaded situation versions from {}.",
+                b.forecasts.len(),
+                b.situations.len(),
+                args.db.display()
+            );
         }
         Sub::Restore { file } => {
             let text = std::fs::read_to_string(&file)

@@ -22,13 +22,43 @@ fn export_restore_export_is_byte_identical() {
     casus_ok!("forecast", "--db", &a, "record");
     casus_ok!("forecast", "--db", &a, "import", fixture, "--all-points");
     casus_ok!("forecast", "--db", &a, "resolve", "2", "no");
-    let first = casus_ok!("forecast", "--db", &a, "export").stdout;
-    assert_eq!(first.lines().count(), 9, "{first}");
+    {
+        // A situation uploaded through the API, twice edited, and a forecast of its first version.
+        use casus_store::{ForecastStore, SituationStore};
+        let store = casus_store::SqliteStore::open(std::path::Path::new(&a)).unwrap();
+        store
+            .save_situation("UP-1", "id = \"UP-1\" # v1\n", "h1")
+            .unwrap();
+        store
+            .save_situation("UP-1", "id = \"UP-1\" # v2\n", "h2")
+            .unwrap();
+        let mut f = casus_store::NewForecast::new("q?", 0.3, casus_store::Source::casus());
+        f.situation_id = Some("UP-1".into());
+        f.situation_version = Some(1);
+        store.record(&f).unwrap();
+    }
+    let r = casus_ok!("forecast", "--db", &a, "export");
+    let first = r.stdout;
+    assert_eq!(first.lines().count(), 12, "{first}");
+    assert!(
+        r.stderr
+            .contains("10 forecasts and 2 uploaded situation versions"),
+        "{}",
+        r.stderr
+    );
+    assert!(first.lines().next().unwrap().contains("# v1"), "{first}");
+    // --out writes the same bytes to a file.
     let file = dir.path().join("a.jsonl");
-    std::fs::write(&file, &first).unwrap();
-    let file = file.display().to_string();
+    let file_s = file.display().to_string();
+    casus_ok!("forecast", "--db", &a, "export", "--out", &file_s);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), first);
+    let file = file_s;
     let r = casus_ok!("forecast", "--db", &b, "restore", &file);
-    assert!(r.stdout.starts_with("Restored 9 forecasts"), "{}", r.stdout);
+    assert!(
+        r.stdout.starts_with("Restored 10 forecasts"),
+        "{}",
+        r.stdout
+    );
     let second = casus_ok!("forecast", "--db", &b, "export").stdout;
     assert!(
         first == second,
