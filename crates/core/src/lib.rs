@@ -14,6 +14,7 @@
 //! ```
 
 mod factor;
+pub mod history;
 mod probability;
 pub mod sensitivity;
 mod situation;
@@ -22,6 +23,7 @@ mod words;
 
 pub use chrono::NaiveDate;
 pub use factor::{Factor, Group, Sign};
+pub use history::{BandMove, Changes, FactorChange, History, HistoryPoint, VersionInput};
 pub use probability::{
     Assessment, Driver, ModelId, Probability, ProbabilityError, Role, convert_horizon,
 };
