@@ -9,5 +9,6 @@ mod crash;
 #[cfg(feature = "events")]
 mod events;
 mod forecast;
+mod history;
 mod serve;
 mod validate;
