@@ -324,6 +324,7 @@ fn screenshots() {
             &*format!("#/situation/{SITUATION_ID}"),
             "[data-testid=whatif-probability]",
         ),
+        ("new", "#/new", "[data-testid=new-probability], [data-testid=new-error]"),
         ("cases", "#/cases", "tbody tr"),
         ("record", "#/record", "svg"),
         ("model", "#/model", "svg.calib"),

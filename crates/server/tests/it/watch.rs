@@ -293,3 +293,56 @@ async fn the_downloaded_file_validates_and_late_evidence_is_refused() {
     assert_eq!(c["factors"].as_array().unwrap().len(), 18);
     assert_eq!(c["factors"][0]["anchors"].as_array().unwrap().len(), 3);
 }
+
+/// Event data that always holds one alert for each dyad asked about.
+struct OneAlert;
+
+impl casus_server::MonitorSource for OneAlert {
+    fn series(
+        &self,
+        patron: &casus_core::CountryCode,
+        target: &casus_core::CountryCode,
+    ) -> Result<Option<casus_server::Series>, String> {
+        let date = casus_core::NaiveDate::from_ymd_opt(2020, 9, 3).unwrap();
+        Ok(Some(casus_server::Series {
+            patron: patron.to_string(),
+            target: target.to_string(),
+            source: "test events".into(),
+            metrics: vec!["probability".into()],
+            points: vec![casus_server::SeriesPoint {
+                date,
+                values: vec![0.4],
+            }],
+            alerts: vec![casus_server::SeriesAlert {
+                date,
+                kind: "jump".into(),
+                message: "moved +20 points in a day (20% → 40%)".into(),
+            }],
+        }))
+    }
+}
+
+#[tokio::test]
+async fn monitor_alerts_join_the_feed_when_event_data_are_attached() {
+    let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+    let app = casus_server::router(state_with(store, None).with_monitor(Arc::new(OneAlert)));
+    let (_, _, xml) = get_text(&app, "/api/v1/alerts.atom").await;
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let entries: Vec<_> = doc
+        .root_element()
+        .children()
+        .filter(|c| c.tag_name().name() == "entry")
+        .collect();
+    // The built-in situation's dyad, RUS → BLR: one alert, linked to its monitoring page.
+    assert_eq!(entries.len(), 1, "{xml}");
+    let title = child(entries[0], "title").unwrap().text().unwrap();
+    assert_eq!(title, "RUS → BLR: moved +20 points in a day (20% → 40%)");
+    let id = child(entries[0], "id").unwrap().text().unwrap();
+    assert!(id.ends_with("/monitor/RUS-BLR/2020-09-03/jump"), "{id}");
+    let href = child(entries[0], "link").unwrap().attribute("href").unwrap();
+    assert_eq!(href, "http://127.0.0.1:8080/#/monitor/RUS/BLR");
+    assert_eq!(
+        child(entries[0], "updated").unwrap().text(),
+        Some("2020-09-03T00:00:00Z")
+    );
+}
