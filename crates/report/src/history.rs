@@ -4,9 +4,10 @@
 use casus_core::{BandMove, Changes, Factor, FactorValue, History, country_name, percent};
 use std::fmt::Write as _;
 
-/// Points as a signed whole number ("+23 pts", "−4 pts", "±0 pts").
-fn points(d: f64) -> String {
-    let v = (100.0 * d).round() as i64;
+/// The move from `a` to `b` in whole points of the percents shown ("+23 pts", "−4 pts", "±0 pts"),
+/// so that "26% → 50%" reads "+24 pts" whatever the unrounded difference.
+fn points(a: f64, b: f64) -> String {
+    let v = (100.0 * b).round() as i64 - (100.0 * a).round() as i64;
     match v {
         0 => "±0 pts".into(),
         v if v > 0 => format!("+{v} pts"),
@@ -112,7 +113,7 @@ pub fn history_text(h: &History) -> String {
                 .unwrap_or_default(),
             percent(a.probability),
             percent(b.probability),
-            points(b.probability - a.probability),
+            points(a.probability, b.probability),
         );
         let lines = change_lines(&b.changes);
         if lines.is_empty() {

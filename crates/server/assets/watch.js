@@ -7,7 +7,7 @@
 // The change since the previous version, as a tag: "▲ +12 pts since v2".
 function moverTag(s) {
   if (!s.previous) return null;
-  const d = Math.round(100 * s.previous.change);
+  const d = Math.round(100 * s.probability) - Math.round(100 * s.previous.probability); // as the percents shown
   const cls = d === 0 ? "" : d > 0 ? "force" : "noforce";
   return h("span", { class: "tag " + cls, "data-testid": "change", title: `version ${s.previous.version} (as of ${s.previous.as_of}): ${pct(s.previous.probability)}` },
     d === 0 ? `±0 pts since v${s.previous.version}` : `${d > 0 ? "▲ +" : "▼ −"}${Math.abs(d)} pts since v${s.previous.version}`);
@@ -109,13 +109,18 @@ async function pageNew(editId) {
     return s;
   }
 
-  const result = h("div", { class: "whatif-result" });
+  const result = h("div", { class: "whatif-result" }, h("div", { class: "small muted" }, "The probability appears here as you code."));
   const msg = h("div", { class: "small", "data-testid": "new-message" });
   const links = h("p", { class: "small" });
   let timer = null, seq = 0;
   function changed() {
     autoId();
     clearTimeout(timer);
+    const code = /^[A-Z]{3}$/;
+    if (!code.test(patron.value.trim().toUpperCase()) || !code.test(target.value.trim().toUpperCase())) {
+      msg.replaceChildren(h("div", { class: "note", "data-testid": "new-error" }, "Give the patron and the target as ISO 3166-1 alpha-3 codes (e.g. RUS, BLR) to see the probability."));
+      return;
+    }
     timer = setTimeout(async () => {
       const my = ++seq;
       try {

@@ -324,7 +324,11 @@ fn screenshots() {
             &*format!("#/situation/{SITUATION_ID}"),
             "[data-testid=whatif-probability]",
         ),
-        ("new", "#/new", "[data-testid=new-probability], [data-testid=new-error]"),
+        (
+            "new",
+            "#/new",
+            "[data-testid=new-probability], [data-testid=new-error]",
+        ),
         ("cases", "#/cases", "tbody tr"),
         ("record", "#/record", "svg"),
         ("model", "#/model", "svg.calib"),

@@ -339,7 +339,10 @@ async fn monitor_alerts_join_the_feed_when_event_data_are_attached() {
     assert_eq!(title, "RUS → BLR: moved +20 points in a day (20% → 40%)");
     let id = child(entries[0], "id").unwrap().text().unwrap();
     assert!(id.ends_with("/monitor/RUS-BLR/2020-09-03/jump"), "{id}");
-    let href = child(entries[0], "link").unwrap().attribute("href").unwrap();
+    let href = child(entries[0], "link")
+        .unwrap()
+        .attribute("href")
+        .unwrap();
     assert_eq!(href, "http://127.0.0.1:8080/#/monitor/RUS/BLR");
     assert_eq!(
         child(entries[0], "updated").unwrap().text(),
