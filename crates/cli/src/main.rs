@@ -57,6 +57,8 @@ enum Command {
     /// Daily risk from event data for a dyad: probability per day, interval, alerts.
     #[cfg(feature = "events")]
     Monitor(cmd::monitor::Args),
+    /// A situation's risk over its saved versions (or over files at several dates), and what changed.
+    History(cmd::history::Args),
     // casus:commands
 }
 
@@ -107,6 +109,7 @@ fn main() -> ExitCode {
         Command::Events(a) => cmd::events::run(a),
         #[cfg(feature = "events")]
         Command::Monitor(a) => cmd::monitor::run(a),
+        Command::History(a) => cmd::history::run(a),
         // casus:dispatch
     };
     match result {

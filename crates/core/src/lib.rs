@@ -17,6 +17,7 @@
 
 mod atomic;
 mod factor;
+pub mod history;
 pub mod metrics;
 mod probability;
 pub mod sensitivity;
@@ -27,6 +28,7 @@ mod words;
 pub use atomic::{AtomicFile, write_atomic};
 pub use chrono::NaiveDate;
 pub use factor::{Factor, Group, Sign};
+pub use history::{BandMove, Changes, FactorChange, History, HistoryPoint, VersionInput};
 pub use probability::{
     Assessment, Driver, ModelId, Probability, ProbabilityError, Role, convert_horizon,
 };

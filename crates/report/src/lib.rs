@@ -14,7 +14,9 @@
 //!
 //! Charts are hand-written SVG ([`charts`]); every chart is parsed as XML in the tests.
 
+pub mod atom;
 pub mod charts;
+mod history;
 mod html;
 mod markdown;
 mod sentences;
@@ -23,6 +25,7 @@ mod track;
 
 use casus_explain::Explanation;
 use casus_explain::scenarios::PairGrid;
+pub use history::{band_move_text, history_text};
 pub use sentences::{Sentences, sentences};
 pub use track::{ReliabilitySeries, TrackRecord};
 

@@ -63,7 +63,8 @@ function setNav(name) { document.querySelectorAll("[data-nav]").forEach(a => a.c
 // ---- pages ---------------------------------------------------------------------------------
 async function pageSituations() {
   setNav("situations");
-  const list = await api("/situations");
+  // A watchlist: highest risk first, each with the change since its previous version.
+  const list = (await api("/situations")).sort((a, b) => b.probability - a.probability || a.id.localeCompare(b.id));
   const cards = list.map(s => h("a", { class: "card sit", href: `#/situation/${encodeURIComponent(s.id)}`, "data-testid": "situation-card" },
     h("div", { class: "dyad" }, `${s.patron} → ${s.target} · ${human(s.crisis_type)} · as of ${s.as_of}`, s.origin === "uploaded" ? h("span", { class: "tag" }, `uploaded · v${s.version}`) : null,
       s.origin === "uploaded" ? h("button", { class: "ghost small", "data-testid": "delete-situation", onclick: async (ev) => {
@@ -72,9 +73,10 @@ async function pageSituations() {
         try { await api(`/situations/${encodeURIComponent(s.id)}`, undefined, "DELETE"); pageSituations(); }
         catch (e) { alert(e.message); }
       } }, "Delete") : null),
-    h("div", { class: "title" }, s.title),
+    h("div", { class: "title" }, s.title, " ", moverTag(s)),
     h("div", { class: "headline" }, h("div", { class: "pct" }, pct(s.probability)),
-      h("div", {}, h("div", { class: "words" }, estimative(s.probability)), h("div", { class: "iv small" }, ivText(s.interval) + ` · ${s.horizon_days} days`)))));
+      h("div", {}, h("div", { class: "words" }, estimative(s.probability)), h("div", { class: "iv small" }, ivText(s.interval) + ` · ${s.horizon_days} days`))),
+    s.origin === "uploaded" ? h("div", { class: "small" }, h("span", { class: "linklike", "data-testid": "history-link", onclick: ev => { ev.preventDefault(); location.hash = `#/history/${encodeURIComponent(s.id)}`; } }, `History of ${s.version} version${s.version === 1 ? "" : "s"}`)) : null));
   const ta = h("textarea", { placeholder: '{"id": "my-crisis", "patron": "RUS", "target": "BLR", "crisis_type": "mass_protest", "as_of": "2020-08-25", "factors": {"protest_scale": 1.0}}' });
   const msg = h("div", { class: "small" });
   const upload = h("div", { class: "card" }, h("h2", {}, "Assess your own situation"),
@@ -84,7 +86,9 @@ async function pageSituations() {
       catch (e) { msg.replaceChildren(h("span", { class: "err" }, e.message)); }
     } }, "Upload and assess")), msg);
   $app.replaceChildren(h("h1", {}, "Situations"),
-    h("p", { class: "sub" }, "Crises being watched: the chance that the patron uses military force in or against the target within the horizon."),
+    h("p", { class: "sub" }, "Crises being watched, highest risk first: the chance that the patron uses military force in or against the target within the horizon. ",
+      h("a", { href: "#/new" }, "Code a new situation"), " · ", h("a", { href: API + "/alerts.atom" }, "alerts feed (Atom)")),
+    bigMovers(list),
     list.length ? h("div", { class: "grid" }, cards) : h("p", { class: "note" }, "No built-in situations in this build. Upload one below."),
     upload);
 }
@@ -108,9 +112,9 @@ function driverRow(f, scale) {
     h("div", { class: "v" }, f.contribution === null || f.contribution === undefined ? "–" : signed(c)));
 }
 
-async function pageSituation(id) {
+async function pageSituation(id, version) {
   setNav("situations");
-  const sit = await api(`/situations/${encodeURIComponent(id)}`);
+  const sit = await api(`/situations/${encodeURIComponent(id)}` + (version ? `?version=${version}` : ""));
   const ex = await api("/explain", sit);
   // The headline is the explanation's: the same integration as every what-if below.
   const a = { probability: ex.probability, interval: ex.interval };
@@ -216,8 +220,11 @@ async function pageSituation(id) {
     h("p", { class: "small muted" }, "Actors' next moves, from the move catalogue, with each move's effect alone."), movesBox),
     h("div", { class: "card" }, h("h2", {}, "Adjust the factors"), sliders, h("p", {}, reset, " ", record)));
 
+  const q = encodeURIComponent(id);
   $app.replaceChildren(h("h1", {}, sit.title),
-    h("p", { class: "sub" }, `${sit.patron} → ${sit.target} · ${human(sit.crisis_type)} · as of ${sit.as_of} · horizon ${sit.horizon_days} days`),
+    h("p", { class: "sub" }, `${sit.patron} → ${sit.target} · ${human(sit.crisis_type)} · as of ${sit.as_of} · horizon ${sit.horizon_days} days`, version ? ` · version ${version}` : "", " · ",
+      h("a", { href: `#/history/${q}` }, "history"), " · ", h("a", { href: `#/new/${q}` }, "re-code as of a new date"), " · ",
+      h("a", { href: `${API}/situations/${q}/toml` + (version ? `?version=${version}` : ""), download: `${id}.toml` }, "download the file")),
     h("div", { class: "cols" }, h("div", {}, headline, interests, path, restraints, signposts, analogues), whatif));
 }
 
@@ -332,7 +339,9 @@ async function pageModel() {
 async function route() {
   const parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
   try {
-    if (parts[0] === "situation" && parts[1]) await pageSituation(parts[1]);
+    if (parts[0] === "situation" && parts[1]) await pageSituation(parts[1], parts[2] ? +parts[2] : undefined);
+    else if (parts[0] === "new") await pageNew(parts[1]);
+    else if (parts[0] === "history" && parts[1]) await pageHistory(parts[1], parts[2] ? +parts[2] : undefined);
     else if (parts[0] === "monitor") await pageMonitor(parts[1] && parts[2] ? `${parts[1]}/${parts[2]}` : null);
     else if (parts[0] === "cases") await pageCases();
     else if (parts[0] === "case" && parts[1]) await pageCase(parts[1]);

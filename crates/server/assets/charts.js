@@ -67,5 +67,40 @@ const Charts = (() => {
     }
     return svg;
   }
-  return { line, calibration };
+  // A situation's risk over its versions: points [{date, p, iv: [lo, hi], href, label}], the 90%
+  // interval as a band, each point a link to its version.
+  function history(points, opts) {
+    const w = 640, h = 260, m = { l: 44, r: 14, t: 12, b: 28 };
+    const svg = frame(w, h);
+    svg.setAttribute("class", "history");
+    if (!points.length) return svg;
+    const pts = points.slice().sort((a, b) => a.date - b.date);
+    let x0 = +pts[0].date, x1 = +pts[pts.length - 1].date;
+    if (x0 === x1) { x0 -= 86400000 * 7; x1 += 86400000 * 7; }
+    const y1 = Math.min(1, Math.max(...pts.map(p => p.iv[1])) * 1.1 || 1);
+    const X = t => m.l + (w - m.l - m.r) * (+t - x0) / (x1 - x0);
+    const Y = v => h - m.b - (h - m.t - m.b) * v / y1;
+    for (let i = 0; i <= 4; i++) {
+      const v = y1 * i / 4;
+      svg.append(el("line", { x1: m.l, x2: w - m.r, y1: Y(v), y2: Y(v), class: "gridl" }));
+      svg.append(el("text", { x: m.l - 6, y: Y(v) + 4, "text-anchor": "end" }, Math.round(v * 100) + "%"));
+    }
+    for (const [i, p] of [pts[0], pts[pts.length - 1]].entries()) {
+      svg.append(el("text", { x: X(p.date), y: h - 8, "text-anchor": i === 0 ? "start" : "end" }, p.date.toISOString().slice(0, 10)));
+    }
+    svg.append(el("line", { x1: m.l, x2: w - m.r, y1: h - m.b, y2: h - m.b, class: "axis" }));
+    const upper = pts.map(p => `${X(p.date).toFixed(1)},${Y(p.iv[1]).toFixed(1)}`);
+    const lower = pts.slice().reverse().map(p => `${X(p.date).toFixed(1)},${Y(p.iv[0]).toFixed(1)}`);
+    svg.append(el("polygon", { points: upper.concat(lower).join(" "), class: "band", "data-testid": "history-band" }));
+    svg.append(el("path", { d: pts.map((p, i) => `${i ? "L" : "M"}${X(p.date).toFixed(1)},${Y(p.p).toFixed(1)}`).join(""), class: "risk" }));
+    for (const p of pts) {
+      const a = el("a", { href: p.href, "data-testid": "history-point" });
+      const c = el("circle", { cx: X(p.date), cy: Y(p.p), r: p.href.endsWith("/" + opts.selected) ? 7 : 5, class: "pt" });
+      c.append(el("title", {}, p.label));
+      a.append(c);
+      svg.append(a);
+    }
+    return svg;
+  }
+  return { line, calibration, history };
 })();

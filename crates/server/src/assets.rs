@@ -31,6 +31,11 @@ pub const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../assets/charts.js"),
     ),
     (
+        "/assets/watch.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/watch.js"),
+    ),
+    (
         "/assets/favicon.svg",
         "image/svg+xml",
         include_str!("../assets/favicon.svg"),

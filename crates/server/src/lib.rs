@@ -33,6 +33,7 @@ pub mod guard;
 pub mod limits;
 mod situations;
 mod state;
+mod watch;
 
 pub use api::{casus_forecast, default_question};
 pub use assets::ASSETS;
@@ -42,7 +43,7 @@ pub use error::{ApiError, status_of};
 pub use guard::HostPolicy;
 pub use limits::Limits;
 pub use situations::MAX_UPLOADED;
-pub use state::{AppState, MonitorSource, Series, SeriesPoint};
+pub use state::{AppState, MonitorSource, Series, SeriesAlert, SeriesPoint};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -65,6 +66,10 @@ pub const ROUTES: &[(&str, &str, bool)] = &[
     ("post", "/api/v1/situations", true),
     ("get", "/api/v1/situations/{id}", false),
     ("delete", "/api/v1/situations/{id}", true),
+    ("get", "/api/v1/situations/{id}/toml", false),
+    ("get", "/api/v1/situations/{id}/history", false),
+    ("get", "/api/v1/coding", false),
+    ("get", "/api/v1/alerts.atom", false),
     ("post", "/api/v1/assess", false),
     ("post", "/api/v1/explain", false),
     ("get", "/api/v1/moves", false),
@@ -87,6 +92,10 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("post", "/api/v1/situations") => post(situations::upload),
         ("get", "/api/v1/situations/{id}") => get(situations::get),
         ("delete", "/api/v1/situations/{id}") => delete(situations::delete),
+        ("get", "/api/v1/situations/{id}/toml") => get(watch::situation_toml),
+        ("get", "/api/v1/situations/{id}/history") => get(watch::history),
+        ("get", "/api/v1/coding") => get(watch::coding),
+        ("get", "/api/v1/alerts.atom") => get(watch::alerts_atom),
         ("post", "/api/v1/assess") => post(api::assess),
         ("post", "/api/v1/explain") => post(api::explain),
         ("get", "/api/v1/moves") => get(api::moves),

@@ -30,6 +30,19 @@ pub struct SituationSummary {
     version: Option<u32>,
     probability: f64,
     interval: [f64; 2],
+    /// The version before this one, for the watchlist's change since then; `null` for a first
+    /// version or a built-in situation.
+    previous: Option<Previous>,
+}
+
+/// The previous version's assessment.
+#[derive(Serialize)]
+pub struct Previous {
+    version: u32,
+    as_of: casus_core::NaiveDate,
+    probability: f64,
+    /// This version's probability minus the previous one's.
+    change: f64,
 }
 
 fn summary(st: &AppState, s: &Situation, version: Option<u32>) -> SituationSummary {
@@ -50,11 +63,32 @@ fn summary(st: &AppState, s: &Situation, version: Option<u32>) -> SituationSumma
         version,
         probability: a.probability,
         interval: a.interval,
+        previous: None,
     }
 }
 
+/// [`summary`] with the change since `prev` (its version number and situation).
+fn summary_since(
+    st: &AppState,
+    s: &Situation,
+    version: u32,
+    prev: Option<(u32, &Situation)>,
+) -> SituationSummary {
+    let mut out = summary(st, s, Some(version));
+    out.previous = prev.map(|(v, p)| {
+        let pa = st.assess(p);
+        Previous {
+            version: v,
+            as_of: p.as_of,
+            probability: pa.probability,
+            change: out.probability - pa.probability,
+        }
+    });
+    out
+}
+
 /// A stored version, parsed back from its TOML.
-fn parse_stored(s: &StoredSituation) -> Result<Situation> {
+pub(crate) fn parse_stored(s: &StoredSituation) -> Result<Situation> {
     let origin = format!("uploaded situation {} version {}", s.id, s.version);
     casus_data::parse_situation(std::path::Path::new(&origin), &s.toml).map_err(|e| {
         ApiError::Internal {
@@ -65,7 +99,7 @@ fn parse_stored(s: &StoredSituation) -> Result<Situation> {
 
 /// The situation file (TOML) for a situation given as JSON in the TOML shape. JSON `null` means
 /// "left out" there, and TOML has no null, so nulls are dropped.
-fn toml_of(v: &Value) -> Result<String> {
+pub(crate) fn toml_of(v: &Value) -> Result<String> {
     fn strip_nulls(v: &Value) -> Value {
         match v {
             Value::Object(m) => Value::Object(
@@ -130,7 +164,20 @@ pub async fn list(
 ) -> Result<Json<Vec<SituationSummary>>> {
     let page = crate::api::Page::of(q)?;
     let store = st.store.clone();
-    let stored = blocking(move || Ok(store.situations()?)).await?;
+    // Each live version with the version before it, for the change since then.
+    let stored = blocking(move || {
+        let live = store.situations()?;
+        let mut out = Vec::with_capacity(live.len());
+        for s in live {
+            let prev = match s.version {
+                1 => None,
+                v => store.situation(&s.id, Some(v - 1))?,
+            };
+            out.push((s, prev));
+        }
+        Ok(out)
+    })
+    .await?;
     // Assessing every situation is heavy the first time (then cached): it takes a turn.
     let st2 = st.clone();
     let out = st
@@ -141,15 +188,21 @@ pub async fn list(
             let builtin = st2
                 .builtin
                 .iter()
-                .filter(|b| !stored.iter().any(|s| s.id == b.id))
-                .map(|s| (s.clone(), None));
-            let uploaded = stored
-                .iter()
-                .filter_map(|s| Some((parse_stored(s).ok()?, Some(s.version))));
+                .filter(|b| !stored.iter().any(|(s, _)| s.id == b.id))
+                .map(|s| (s.clone(), None, None));
+            let uploaded = stored.iter().filter_map(|(s, prev)| {
+                let prev = prev
+                    .as_ref()
+                    .and_then(|p| Some((p.version, parse_stored(p).ok()?)));
+                Some((parse_stored(s).ok()?, Some(s.version), prev))
+            });
             Ok(page
                 .slice(builtin.chain(uploaded))
                 .iter()
-                .map(|(s, v)| summary(&st2, s, *v))
+                .map(|(s, v, prev)| match v {
+                    None => summary(&st2, s, None),
+                    Some(v) => summary_since(&st2, s, *v, prev.as_ref().map(|(pv, p)| (*pv, p))),
+                })
                 .collect())
         })
         .await?;

@@ -16,6 +16,18 @@ pub struct Series {
     /// Metric names, in the order of each point's `values`.
     pub metrics: Vec<String>,
     pub points: Vec<SeriesPoint>,
+    /// The monitor's alerts over the series, oldest first (announced in `/api/v1/alerts.atom`).
+    pub alerts: Vec<SeriesAlert>,
+}
+
+/// A monitor alert on one day of a [`Series`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeriesAlert {
+    pub date: NaiveDate,
+    /// Why it fired (`crossed_above`, `crossed_below`, `jump`): with the date, its identity.
+    pub kind: String,
+    /// One line for a human.
+    pub message: String,
 }
 
 /// One day of a [`Series`].

@@ -43,6 +43,8 @@ pub trait SituationStore: Send + Sync {
     ) -> Result<Option<StoredSituation>, StoreError>;
     /// The live version of every uploaded situation, by id.
     fn situations(&self) -> Result<Vec<StoredSituation>, StoreError>;
+    /// Every stored version of `id`, deleted or not, oldest first (its history).
+    fn situation_versions(&self, id: &str) -> Result<Vec<StoredSituation>, StoreError>;
     /// Mark the live version of `id` deleted; returns it, or `None` if there is no live version.
     fn delete_situation(&self, id: &str) -> Result<Option<StoredSituation>, StoreError>;
 }
@@ -135,6 +137,18 @@ impl SituationStore for SqliteStore {
         .map_err(StoreError::sql("list situations"))
     }
 
+    fn situation_versions(&self, id: &str) -> Result<Vec<StoredSituation>, StoreError> {
+        let conn = self.conn();
+        conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM situations WHERE id = ?1 ORDER BY version"
+        ))
+        .and_then(|mut st| {
+            st.query_map([id], from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .map_err(StoreError::sql("read situation versions"))
+    }
+
     fn delete_situation(&self, id: &str) -> Result<Option<StoredSituation>, StoreError> {
         let mut conn = self.conn();
         let tx = conn
@@ -182,6 +196,14 @@ mod tests {
         // Deleted versions stay readable by number; a new upload is version 3.
         assert!(st.situation("x", Some(2)).unwrap().is_some());
         assert_eq!(st.save_situation("x", "t", "h2").unwrap().0.version, 3);
+        let all: Vec<u32> = st
+            .situation_versions("x")
+            .unwrap()
+            .iter()
+            .map(|s| s.version)
+            .collect();
+        assert_eq!(all, [1, 2, 3]);
+        assert!(st.situation_versions("nope").unwrap().is_empty());
         let e = st
             .conn()
             .execute("UPDATE situations SET toml = 'y' WHERE version = 1", [])

@@ -10,6 +10,7 @@ pub mod events;
 pub mod explain;
 pub mod fit;
 pub mod forecast;
+pub mod history;
 #[cfg(feature = "events")]
 pub mod monitor;
 pub mod new;

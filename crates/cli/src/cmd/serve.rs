@@ -101,6 +101,18 @@ impl casus_server::MonitorSource for EventMonitor {
                     values: vec![d.probability, d.low, d.high],
                 })
                 .collect(),
+            alerts: report
+                .alerts
+                .iter()
+                .map(|a| casus_server::SeriesAlert {
+                    date: a.date,
+                    kind: serde_json::to_value(a.kind)
+                        .ok()
+                        .and_then(|k| k.as_str().map(String::from))
+                        .unwrap_or_default(),
+                    message: a.message.clone(),
+                })
+                .collect(),
         }))
     }
 }

@@ -9,6 +9,7 @@ mod crash;
 #[cfg(feature = "events")]
 mod events;
 mod forecast;
+mod history;
 mod holdout;
 mod scores;
 mod serve;

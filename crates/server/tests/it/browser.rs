@@ -42,6 +42,11 @@ static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl Driver {
     fn start() -> Option<Driver> {
+        Driver::start_with(None)
+    }
+
+    /// A browser that saves downloads into `downloads` (when given) without asking.
+    fn start_with(downloads: Option<&Path>) -> Option<Driver> {
         if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
             eprintln!(
                 "SKIP browser test: {CHROMIUM} or {CHROMEDRIVER} is absent (apt-get install -y chromium chromium-driver)"
@@ -69,8 +74,13 @@ impl Driver {
             std::thread::sleep(Duration::from_millis(100));
         }
         let profile = tempfile::tempdir().unwrap();
+        let prefs = downloads.map_or(json!({}), |d| {
+            json!({"download.default_directory": d.display().to_string(),
+                   "download.prompt_for_download": false, "download.directory_upgrade": true})
+        });
         let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
             "binary": CHROMIUM,
+            "prefs": prefs,
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
                      "--no-first-run", "--window-size=1360,1000",
@@ -138,7 +148,49 @@ impl Driver {
 
     fn click(&self, css: &str) {
         let id = self.find(css).unwrap_or_else(|| panic!("no element {css}"));
+        // Into the middle of the window, clear of the page's sticky result box.
+        wd(
+            "POST",
+            &self.url("/execute/sync"),
+            Some(
+                json!({"script": "document.querySelector(arguments[0]).scrollIntoView({block: 'center'});", "args": [css]}),
+            ),
+        );
         wd("POST", &self.url(&format!("/element/{id}/click")), None);
+    }
+
+    /// Clear an input and type `text` into it, as a user would.
+    fn type_into(&self, css: &str, text: &str) {
+        let id = self.find(css).unwrap_or_else(|| panic!("no element {css}"));
+        wd("POST", &self.url(&format!("/element/{id}/clear")), None);
+        wd(
+            "POST",
+            &self.url(&format!("/element/{id}/value")),
+            Some(json!({ "text": text })),
+        );
+    }
+
+    /// Set a date input or a select (whose widgets WebDriver cannot type into portably) and fire
+    /// the events the page listens to.
+    fn set(&self, css: &str, value: &str) {
+        let script = "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
+                      e.dispatchEvent(new Event('input', {bubbles: true})); \
+                      e.dispatchEvent(new Event('change', {bubbles: true})); return e.value;";
+        let v = wd(
+            "POST",
+            &self.url("/execute/sync"),
+            Some(json!({"script": script, "args": [css, value]})),
+        );
+        assert_eq!(v, json!(value), "could not set {css}");
+    }
+
+    fn count(&self, css: &str) -> usize {
+        let v = wd(
+            "POST",
+            &self.url("/elements"),
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        v.as_array().map_or(0, Vec::len)
     }
 
     fn screenshot(&self, path: &Path) {
@@ -272,6 +324,11 @@ fn screenshots() {
             &*format!("#/situation/{SITUATION_ID}"),
             "[data-testid=whatif-probability]",
         ),
+        (
+            "new",
+            "#/new",
+            "[data-testid=new-probability], [data-testid=new-error]",
+        ),
         ("cases", "#/cases", "tbody tr"),
         ("record", "#/record", "svg"),
         ("model", "#/model", "svg.calib"),
@@ -286,4 +343,158 @@ fn screenshots() {
         std::thread::sleep(Duration::from_millis(300));
         d.screenshot(&dir.join(format!("{name}.png")));
     }
+}
+
+/// A server that can be stopped and started again on the same database (and, if it is free, the
+/// same port), as an analyst restarts `casus serve`.
+struct Running {
+    addr: std::net::SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    done: std::sync::mpsc::Receiver<()>,
+}
+
+impl Running {
+    fn start(db: &Path, addr: std::net::SocketAddr) -> Running {
+        let store = std::sync::Arc::new(casus_store::SqliteStore::open(db).unwrap());
+        let state = crate::common::state_with(store, None);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (done_tx, done) = std::sync::mpsc::channel();
+        let shutdown = async {
+            stopped.await.ok();
+        };
+        Running {
+            addr: crate::common::serve_in_thread(state, addr, shutdown, Some(done_tx)),
+            stop: Some(stop),
+            done,
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        // A browser's keep-alive connection may hold the graceful shutdown for a while.
+        let _ = self.done.recv_timeout(Duration::from_secs(10));
+    }
+}
+
+/// Issue 12: create a situation on the New situation page, code it, see the probability move,
+/// be refused evidence dated after as_of, save it at three dates, restart the server on the same
+/// database, find the three-point history, and download a file `casus validate` accepts.
+#[test]
+fn new_situation_is_coded_saved_kept_over_a_restart_and_downloaded() {
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|p| p.into_inner());
+    let downloads = tempfile::tempdir().unwrap();
+    let Some(d) = Driver::start_with(Some(downloads.path())) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("casus.db");
+    let server = Running::start(&db, "127.0.0.1:0".parse().unwrap());
+    let addr = server.addr;
+    d.go(&format!("http://{addr}/#/new"));
+    d.wait_text("[data-testid=new-error]", |t| t.contains("ISO 3166-1"));
+    d.type_into("input[data-field=target]", "BLR");
+    d.type_into("input[data-field=id]", "web-watch");
+    d.type_into("input[data-field=title]", "Belarus, watched");
+    d.set("input[data-field=as_of]", "2020-08-25");
+    let unknown = d.wait_text("[data-testid=new-probability]", |t| t.ends_with('%'));
+    // Code a few factors against their anchors; the probability follows.
+    for (f, v) in [
+        ("ally_incumbent", "1"),
+        ("protest_scale", "1"),
+        ("military_capacity", "1"),
+    ] {
+        d.set(&format!("select[data-mode={f}]"), "value");
+        d.type_into(&format!("input[data-value={f}]"), v);
+    }
+    d.set("select[data-mode=strategic_assets]", "range");
+    d.type_into("input[data-low=strategic_assets]", "0.75");
+    d.type_into("input[data-high=strategic_assets]", "1");
+    let coded = d.wait_text("[data-testid=new-probability]", |t| t != unknown);
+    // Evidence dated after as_of is refused with the reason; dated before, it is accepted.
+    d.click("[data-add-evidence=military_capacity]");
+    let row = "[data-factor-row=military_capacity]";
+    d.type_into(
+        &format!("{row} [data-ev=text]"),
+        "Troops stationed near the border.",
+    );
+    d.type_into(
+        &format!("{row} [data-ev=source]"),
+        "https://www.reuters.com/world/x",
+    );
+    d.set(&format!("{row} [data-ev=date]"), "2020-08-30");
+    let refused = d.wait_text("[data-testid=new-error]", |t| t.contains("after as_of"));
+    assert!(refused.contains("dated 2020-08-30"), "{refused}");
+    d.set(&format!("{row} [data-ev=date]"), "2020-08-20");
+    let t = Instant::now();
+    while d.find("[data-testid=new-error]").is_some() {
+        assert!(t.elapsed() < Duration::from_secs(15), "the error stayed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    d.click("[data-testid=save]");
+    d.wait_text("[data-testid=saved]", |t| t.contains("version 1"));
+    // Re-code as of two later dates: each save is a new version.
+    for (n, date, f) in [
+        (2, "2020-09-10", "military_signals"),
+        (3, "2020-10-01", "reorientation"),
+    ] {
+        d.set("input[data-field=as_of]", date);
+        d.set(&format!("select[data-mode={f}]"), "value");
+        d.type_into(&format!("input[data-value={f}]"), "1");
+        d.wait_text("[data-testid=new-probability]", |t| t.ends_with('%'));
+        d.click("[data-testid=save]");
+        d.wait_text("[data-testid=saved]", |t| {
+            t.contains(&format!("version {n}"))
+        });
+    }
+    eprintln!("browser: unknown {unknown}, coded {coded}");
+
+    // Restart the server on the same database, and reload.
+    drop(server);
+    let server = Running::start(&db, addr);
+    let addr = server.addr;
+    d.go(&format!("http://{addr}/#/history/web-watch"));
+    d.wait_text("[data-testid=history-row]", |t| t.contains("v3"));
+    assert_eq!(d.count("[data-testid=history-point]"), 3);
+    assert_eq!(d.count("[data-testid=history-row]"), 3);
+    assert_eq!(d.count("[data-testid=history-band]"), 1);
+    // Each version says what changed: version 2 coded the military signals.
+    let page = d.wait_text("main", |t| t.contains("military signals: unknown → 1.00"));
+    assert!(page.contains("2020-10-01"), "{page}");
+    d.go(&format!("http://{addr}/#/"));
+    d.wait_text("[data-testid=change]", |t| t.contains("since v2"));
+    d.go(&format!("http://{addr}/#/situation/web-watch"));
+    d.wait_text("h1", |t| t == "Belarus, watched");
+
+    // Download the situation file and read it as `casus validate` does.
+    d.click("a[download]");
+    let file = downloads.path().join("web-watch.toml");
+    let t = Instant::now();
+    while !file.exists() {
+        assert!(
+            t.elapsed() < Duration::from_secs(20),
+            "no download in {}: {:?}",
+            downloads.path().display(),
+            std::fs::read_dir(downloads.path()).map(|r| r.count())
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let s = casus_data::load_situation(&file).unwrap();
+    assert_eq!(s.id, "web-watch");
+    assert_eq!(s.as_of.to_string(), "2020-10-01");
+    assert_eq!(
+        s.factors.get(casus_core::Factor::MilitarySignals).point(),
+        Some(1.0)
+    );
+    assert_eq!(
+        s.factors
+            .get(casus_core::Factor::StrategicAssets)
+            .midpoint(),
+        Some(0.875)
+    );
+    assert_eq!(s.evidence.len(), 1);
 }

@@ -88,7 +88,23 @@ pub async fn call_with(
 
 /// Serve `state` on 127.0.0.1:0 in a background thread with its own runtime; `serve` then answers
 /// the `Host` names of the listener's address.
-pub fn spawn_server(mut state: AppState) -> SocketAddr {
+pub fn spawn_server(state: AppState) -> SocketAddr {
+    serve_in_thread(
+        state,
+        "127.0.0.1:0".parse().unwrap(),
+        std::future::pending(),
+        None,
+    )
+}
+
+/// Serve `state` on `bind` (or, if that is taken, on any port of 127.0.0.1) in a background thread
+/// until `shutdown` completes; then `done`, if given, is sent `()`.
+pub fn serve_in_thread(
+    mut state: AppState,
+    bind: SocketAddr,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    done: Option<std::sync::mpsc::Sender<()>>,
+) -> SocketAddr {
     state.hosts = None;
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -98,12 +114,16 @@ pub fn spawn_server(mut state: AppState) -> SocketAddr {
             .build()
             .unwrap();
         rt.block_on(async move {
-            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let l = match tokio::net::TcpListener::bind(bind).await {
+                Ok(l) => l,
+                Err(_) => tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+            };
             tx.send(l.local_addr().unwrap()).unwrap();
-            casus_server::serve(l, state, std::future::pending())
-                .await
-                .unwrap();
+            casus_server::serve(l, state, shutdown).await.unwrap();
         });
+        if let Some(d) = done {
+            let _ = d.send(());
+        }
     });
     rx.recv().unwrap()
 }

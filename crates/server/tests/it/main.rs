@@ -9,3 +9,4 @@ mod kill9;
 mod load;
 mod openapi;
 mod situations;
+mod watch;
