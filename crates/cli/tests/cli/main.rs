@@ -9,5 +9,9 @@ mod crash;
 #[cfg(feature = "events")]
 mod events;
 mod forecast;
+#[cfg(feature = "events")]
+mod s3;
 mod serve;
+#[cfg(feature = "events")]
+mod sync;
 mod validate;
