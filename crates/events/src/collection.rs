@@ -20,9 +20,14 @@ use crate::indicators::EVENTS_SUBDIR;
 /// Name of the record each import leaves of its inputs (the [`crate::ImportReport`] as JSON).
 pub(crate) const IMPORT_RECORD: &str = "import.json";
 
-/// Check that `dir` is one import or a folder of imports with no file imported twice; returns
-/// how many imports it holds.
+/// Check that `dir` (a local path or `s3://bucket/prefix`) is one import or a folder of imports
+/// with no file imported twice; returns how many imports it holds.
 pub fn check_event_dir(dir: &Path) -> Result<usize> {
+    if let Some(s3) = crate::s3::S3Path::from_path(dir)? {
+        return crate::s3::block_on(|| async move {
+            crate::s3::import_roots(&s3).await.map(|r| r.len())
+        });
+    }
     import_roots(dir).map(|r| r.len())
 }
 
@@ -84,22 +89,40 @@ struct RecordBad {
 /// Refuse imports that hold the same input file (the same name, rows and bad rows). Imports
 /// without a record (written by hand, or by an older casus) are not checked.
 fn check_no_file_twice(roots: &[PathBuf]) -> Result<()> {
-    let mut seen: BTreeMap<(String, u64, u64), &Path> = BTreeMap::new();
-    for root in roots {
-        let Ok(text) = fs::read_to_string(root.join(IMPORT_RECORD)) else {
-            continue;
-        };
-        let record: Record =
-            serde_json::from_str(&text).map_err(|e| EventsError::BadImportRecord {
-                path: root.join(IMPORT_RECORD),
-                reason: e.to_string(),
-            })?;
-        for f in record.files {
+    let records: Vec<(PathBuf, Option<String>)> = roots
+        .iter()
+        .map(|r| (r.clone(), fs::read_to_string(r.join(IMPORT_RECORD)).ok()))
+        .collect();
+    check_records(&records)
+}
+
+/// The input files an import record lists, by name, with their rows and bad rows.
+pub(crate) fn recorded_files(root: &Path, text: &str) -> Result<Vec<(String, u64, u64)>> {
+    let record: Record = serde_json::from_str(text).map_err(|e| EventsError::BadImportRecord {
+        path: root.join(IMPORT_RECORD),
+        reason: e.to_string(),
+    })?;
+    Ok(record
+        .files
+        .into_iter()
+        .map(|f| {
             let name = f
                 .path
                 .file_name()
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-            if let Some(first) = seen.insert((name.clone(), f.rows_ok, f.bad.total), root)
+            (name, f.rows_ok, f.bad.total)
+        })
+        .collect())
+}
+
+/// [`check_no_file_twice`] over imports named by their root, each with its record's text.
+pub(crate) fn check_records(records: &[(PathBuf, Option<String>)]) -> Result<()> {
+    let mut seen: BTreeMap<(String, u64, u64), &Path> = BTreeMap::new();
+    for (root, text) in records {
+        let Some(text) = text else { continue };
+        for key in recorded_files(root, text)? {
+            let name = key.0.clone();
+            if let Some(first) = seen.insert(key, root)
                 && first != root.as_path()
             {
                 return Err(EventsError::ImportedTwice {

@@ -133,6 +133,44 @@ pub enum EventsError {
         /// Why it cannot be read.
         reason: String,
     },
+    /// An `s3://` URL that cannot name an event folder.
+    #[error("{url} is not a usable S3 location: {reason}")]
+    BadS3Url {
+        /// The URL given.
+        url: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// Object storage (S3) refused or failed a request.
+    #[error("S3 request for {url} failed: {source}")]
+    ObjectStore {
+        /// The folder being read or written.
+        url: String,
+        /// The underlying error.
+        source: Box<object_store::Error>,
+    },
+    /// Something asked of a location that it cannot do (e.g. replacing an import on S3).
+    #[error("{path}: {what}")]
+    Unsupported {
+        /// The location.
+        path: PathBuf,
+        /// What cannot be done, and what to do instead.
+        what: &'static str,
+    },
+    /// An update list or file could not be fetched or is not what it should be.
+    #[error("cannot fetch {url}: {reason}")]
+    Fetch {
+        /// What was fetched.
+        url: String,
+        /// Why it failed.
+        reason: String,
+    },
+    /// Another `casus events sync` holds the folder.
+    #[error("{path} is held by another casus events sync (its lock file); wait for it to finish")]
+    SyncBusy {
+        /// The lock file.
+        path: PathBuf,
+    },
     /// A worker thread panicked.
     #[error("a worker thread panicked during {stage}")]
     WorkerPanicked {

@@ -369,6 +369,42 @@ struct WorkerResult {
     per_file: BTreeMap<usize, (u64, BadRows)>,
 }
 
+/// [`import`] to S3, which has no rename: the import is written to a local temporary directory,
+/// then uploaded with its record last, so that readers take a prefix without a record for an
+/// interrupted upload (see `s3`).
+fn import_to_s3(
+    format: Format,
+    inputs: &[PathBuf],
+    at: &crate::s3::S3Path,
+    options: &ImportOptions,
+) -> Result<ImportReport> {
+    if options.overwrite {
+        return Err(EventsError::Unsupported {
+            path: at.display_path(),
+            what: "an import on S3 cannot be replaced in place; remove its prefix first",
+        });
+    }
+    if crate::s3::block_on(|| crate::s3::exists(at))? {
+        return Err(EventsError::OutputExists {
+            path: at.display_path(),
+        });
+    }
+    let staging = TempDir {
+        path: std::env::temp_dir().join(format!("casus-s3-import-{}", unique_suffix())),
+        armed: true,
+    };
+    fs::create_dir_all(&staging.path).map_err(write_err(&staging.path))?;
+    let local = staging.path.join("import");
+    let mut report = import(format, inputs, &local, options)?;
+    report.out_dir = at.display_path();
+    let record = serde_json::to_string_pretty(&report).map_err(|e| EventsError::Write {
+        path: at.display_path().join(IMPORT_RECORD),
+        source: std::io::Error::other(e),
+    })?;
+    crate::s3::block_on(|| crate::s3::upload_import(&local, at, &record))?;
+    Ok(report)
+}
+
 /// Import event files of one `format` into `out_dir` as Parquet partitioned by month
 /// (`out_dir/events/month=YYYY-MM/part-WW-SSSSS.parquet`), with the schema of
 /// [`crate::event_schema`], and the dyad-day rollup of the same events beside them
@@ -377,13 +413,17 @@ struct WorkerResult {
 ///
 /// Bad rows are skipped and reported per file; a file that cannot be opened or read is an error
 /// naming it. Nothing is left behind on error: output goes to a temporary directory beside
-/// `out_dir`, renamed into place at the end.
+/// `out_dir`, renamed into place at the end. `out_dir` may be `s3://bucket/prefix/name`: the
+/// import is then uploaded there, its record last.
 pub fn import(
     format: Format,
     inputs: &[PathBuf],
     out_dir: &Path,
     options: &ImportOptions,
 ) -> Result<ImportReport> {
+    if let Some(at) = crate::s3::S3Path::from_path(out_dir)? {
+        return import_to_s3(format, inputs, &at, options);
+    }
     let started = Instant::now();
     if inputs.is_empty() {
         return Err(EventsError::NoInputs);

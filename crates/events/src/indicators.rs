@@ -18,6 +18,7 @@ use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
 };
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use futures::StreamExt;
@@ -498,8 +499,22 @@ GROUP BY date, source_country, target_country, family
 }
 
 /// The directory URLs of one table (`events` or `dyad_days`) in each import `dir` stands for
-/// (one import or a folder of them); `None` when an import lacks the table.
-fn table_urls(dir: &Path, sub: &str) -> Result<Option<Vec<ListingTableUrl>>> {
+/// (one import or a folder of them, on disk or on S3); `None` when an import lacks the table.
+async fn table_urls(dir: &Path, sub: &str) -> Result<Option<Vec<ListingTableUrl>>> {
+    let parse = |url: &str| {
+        ListingTableUrl::parse(url).map_err(|e| EventsError::query("registering an event table", e))
+    };
+    if let Some(s3) = crate::s3::S3Path::from_path(dir)? {
+        let imports = crate::s3::import_roots(&s3).await?;
+        if imports.iter().any(|i| !i.tables.contains(sub)) {
+            return Ok(None);
+        }
+        return imports
+            .iter()
+            .map(|i| parse(&i.at.child(sub).folder_url()))
+            .collect::<Result<Vec<_>>>()
+            .map(Some);
+    }
     let mut urls = Vec::new();
     for root in import_roots(dir)? {
         let table = root.join(sub);
@@ -517,10 +532,7 @@ fn table_urls(dir: &Path, sub: &str) -> Result<Option<Vec<ListingTableUrl>>> {
         if !path.ends_with('/') {
             path.push('/');
         }
-        urls.push(
-            ListingTableUrl::parse(&path)
-                .map_err(|e| EventsError::query("registering an event table", e))?,
-        );
+        urls.push(parse(&path)?);
     }
     Ok(Some(urls))
 }
@@ -550,8 +562,9 @@ fn register_table(
 /// context, with the `month` partition column. `events_dir` is one import (`events_dir/events/`)
 /// or a folder of imports, read as one table.
 pub async fn register_events(ctx: &SessionContext, name: &str, events_dir: &Path) -> Result<()> {
-    let urls =
-        table_urls(events_dir, EVENTS_SUBDIR)?.ok_or_else(|| EventsError::NotAnEventDir {
+    let urls = table_urls(events_dir, EVENTS_SUBDIR)
+        .await?
+        .ok_or_else(|| EventsError::NotAnEventDir {
             path: events_dir.to_path_buf(),
         })?;
     register_table(ctx, name, urls, event_schema())
@@ -566,7 +579,7 @@ pub async fn register_indicator_source(
     query: &IndicatorQuery,
 ) -> Result<String> {
     register_events(ctx, EVENTS_TABLE, events_dir).await?;
-    match table_urls(events_dir, DYAD_DAYS_SUBDIR)? {
+    match table_urls(events_dir, DYAD_DAYS_SUBDIR).await? {
         Some(urls) if !query.from_events => {
             register_table(ctx, DYAD_DAYS_TABLE, urls, dyad_day_schema())?;
             dyad_days_sql(query)
@@ -586,8 +599,13 @@ fn runtime(threads: usize) -> Result<tokio::runtime::Runtime> {
         })
 }
 
-fn context(threads: usize) -> SessionContext {
-    SessionContext::new_with_config(SessionConfig::new().with_target_partitions(threads.max(1)))
+fn context(threads: usize) -> Result<SessionContext> {
+    let config = SessionConfig::new().with_target_partitions(threads.max(1));
+    let runtime = RuntimeEnvBuilder::new()
+        .with_object_store_registry(Arc::new(crate::s3::EnvObjectStoreRegistry::new()))
+        .build()
+        .map_err(|e| EventsError::query("starting the query engine", e))?;
+    Ok(SessionContext::new_with_config_rt(config, Arc::new(runtime)))
 }
 
 fn default_threads() -> usize {
@@ -603,7 +621,7 @@ where
     query.validate()?;
     let threads = default_threads();
     runtime(threads)?.block_on(async {
-        let ctx = context(threads);
+        let ctx = context(threads)?;
         let sql = register_indicator_source(&ctx, events_dir, query).await?;
         let df = ctx
             .sql(&sql)

@@ -14,7 +14,11 @@
 //!   Goldstein sums per date, source country, target country and [`Family`], by
 //!   [`dyad_days_sql`] over the rollup or [`indicators_sql`] over the events (the query a
 //!   Ballista cluster runs); [`register_indicator_source`] picks one. Every function taking an
-//!   event directory accepts one import or a folder of imports ([`check_event_dir`]).
+//!   event directory accepts one import or a folder of imports ([`check_event_dir`]), on disk or
+//!   at `s3://bucket/prefix` (credentials from the `AWS_*` environment variables; contexts built
+//!   with [`EnvObjectStoreRegistry`] read S3 without further setup).
+//! - [`sync_gdelt2`] with [`SyncOptions`] → [`SyncReport`]: follow GDELT 2.0's 15-minute
+//!   exports, downloading, checking and importing into a folder of imports what it lacks.
 //! - [`family_signal`] and [`suggest_factors`]: how surprising a recent window's count is under
 //!   a negative binomial fitted to the trailing baseline (for sparse and dense data alike), and
 //!   the mapping to factor values (`protest_scale`, `military_signals`, ...), for the monitor.
@@ -41,6 +45,7 @@ pub mod codebook;
 mod collection;
 mod error;
 mod evidence;
+mod fetch;
 mod format;
 mod generate;
 mod import;
@@ -48,7 +53,9 @@ mod indicators;
 mod input;
 mod parse;
 mod rollup;
+mod s3;
 mod schema;
+mod sync;
 
 pub use collection::check_event_dir;
 pub use error::{EventsError, Result};
@@ -65,6 +72,11 @@ pub use indicators::{
 };
 pub use parse::{BadRow, BadRowKind, BadRows, ParsedBytes, parse_bytes};
 pub use rollup::dyad_day_schema;
+pub use s3::EnvObjectStoreRegistry;
+pub use sync::{
+    GDELT2_BASE_URL, Rejected, SyncEvent, SyncOptions, SyncProgressFn, SyncReport, parse_sync_time,
+    sync_gdelt2,
+};
 pub use schema::{col, event_schema};
 
 /// Re-export of the DataFusion version this crate is built with (for Ballista users and tests).

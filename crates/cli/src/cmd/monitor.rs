@@ -13,7 +13,7 @@ use crate::output::BadInput;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Imported event directory (from `casus events import`).
+    /// Imported event directory (from `casus events import`), a path or s3://bucket/prefix.
     #[arg(long, value_name = "DIR")]
     events: PathBuf,
     /// The regional great power (ISO3).
@@ -73,7 +73,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    if !args.events.is_dir() {
+    if !args.events.is_dir() && !args.events.to_string_lossy().starts_with("s3://") {
         return Err(BadInput(format!(
             "event directory {} does not exist (create it with `casus events import`)",
             args.events.display()

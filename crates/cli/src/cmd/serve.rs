@@ -44,6 +44,24 @@ pub struct Args {
     #[cfg(feature = "events")]
     #[arg(long, value_name = "DATE")]
     monitor_to: Option<casus_core::NaiveDate>,
+    /// Keep --events current: sync GDELT 2.0 into it (as `casus events sync`) now and on a
+    /// schedule, in the background; a failed sync is logged and tried again, never stopping the
+    /// server.
+    #[cfg(feature = "events")]
+    #[arg(long, requires = "events")]
+    sync: bool,
+    /// Minutes between syncs (with --sync).
+    #[cfg(feature = "events")]
+    #[arg(long, value_name = "MINUTES", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=10080))]
+    sync_every: u64,
+    /// First day an empty --events folder is synced from [default: the latest 15 minutes].
+    #[cfg(feature = "events")]
+    #[arg(long, value_name = "DATE")]
+    sync_since: Option<String>,
+    /// Where --sync reads GDELT 2.0 from (a mirror in GDELT's layout works).
+    #[cfg(feature = "events")]
+    #[arg(long, value_name = "URL", default_value = casus_events::GDELT2_BASE_URL)]
+    sync_base_url: String,
 }
 
 /// Daily monitoring series for the dashboard, computed on request from imported event data with
@@ -164,10 +182,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         l
     });
     #[cfg(feature = "events")]
+    if let (true, Some(events)) = (args.sync, &args.events) {
+        let since = (args.sync_since.as_deref())
+            .map(|d| casus_events::parse_sync_time(d, false, "sync-since"))
+            .transpose()
+            .map_err(|e| crate::output::BadInput(e.to_string()))?;
+        let opts = casus_events::SyncOptions {
+            base_url: args.sync_base_url.clone(),
+            since,
+            ..Default::default()
+        };
+        let every = std::time::Duration::from_secs(60 * args.sync_every);
+        super::events::spawn_background_sync(events.clone(), opts, every);
+    }
+    #[cfg(feature = "events")]
     let state = match (args.events, args.monitor_from, args.monitor_to) {
         (Some(events), Some(from), Some(to)) => {
-            casus_events::check_event_dir(&events)
-                .map_err(|e| crate::output::BadInput(format!("--events: {e}")))?;
+            // A folder being synced may be empty until the first sync lands.
+            if let Err(e) = casus_events::check_event_dir(&events)
+                && !args.sync
+            {
+                return Err(crate::output::BadInput(format!("--events: {e}")).into());
+            }
             state.with_monitor(Arc::new(EventMonitor {
                 events,
                 from,

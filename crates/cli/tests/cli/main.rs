@@ -12,5 +12,9 @@ mod forecast;
 mod history;
 mod holdout;
 mod scores;
+#[cfg(feature = "events")]
+mod s3;
 mod serve;
+#[cfg(feature = "events")]
+mod sync;
 mod validate;
