@@ -309,7 +309,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let mut text = Vec::new();
             let b = casus_store::export_jsonl(&store, &mut text)?;
             match &out {
-                Some(path) => casus_report::write_atomic(path, &String::from_utf8(text)?)?,
+                Some(path) => crate::output::write_file(path, &String::from_utf8(text)?)?,
                 None => {
                     use std::io::Write;
                     std::io::stdout()
