@@ -231,7 +231,19 @@ fn monitor_rises_with_the_surge_and_alerts() {
         .find(|e| e.factor == Factor::MilitarySignals)
         .unwrap();
     assert_eq!(military.value, 1.0);
-    assert!(!r.alerts.is_empty());
+    // An analyst's threshold between the levels before and after the surge must raise an alert
+    // dated within the surge (the default 50% is a property of the model, not of the monitor).
+    let mut at_threshold = opts.clone();
+    at_threshold.threshold = (before.probability + after.probability) / 2.0;
+    let alerted = monitor(&events, &model(), None, &at_threshold).unwrap();
+    assert!(
+        alerted
+            .alerts
+            .iter()
+            .any(|a| a.date > day(3, 15) && a.date <= day(3, 26)),
+        "{:?}",
+        alerted.alerts
+    );
     // Same seed, same series.
     let again = monitor(&events, &model(), None, &opts).unwrap();
     assert_eq!(again.series, r.series);

@@ -210,13 +210,16 @@ fn print_holdout(h: &HoldoutEvaluation) {
             (false, None) => "no force".to_string(),
         };
         println!(
-            "  {:<28} {:>10}  {:>4.0}%  {:<20}  {:>4.0}%-{:<4.0}%  {outcome}",
+            "  {:<28} {:>10}  {:>5}  {:<20}  {:>11}  {outcome}",
             r.id,
             r.as_of.to_string(),
-            100.0 * r.probability,
+            casus_core::percent(r.probability),
             casus_core::estimative_band(r.probability).words,
-            100.0 * r.interval[0],
-            100.0 * r.interval[1],
+            format!(
+                "{}–{}",
+                casus_core::percent(r.interval[0]),
+                casus_core::percent(r.interval[1])
+            ),
         );
     }
     let auc = |v: Option<f64>| v.map_or("-".to_string(), |a| format!("{a:.3}"));
