@@ -319,7 +319,6 @@ fn screenshots() {
         let v = crate::watch::escalating("shot-watch", step);
         let s = casus_data::situation_from_json(&v.to_string()).unwrap();
         let text = toml::to_string(&v).unwrap();
-        use casus_store::SituationStore;
         st.store
             .save_situation("shot-watch", &text, &casus_store::input_hash(&s))
             .unwrap();
