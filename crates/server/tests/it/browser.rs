@@ -314,6 +314,15 @@ fn screenshots() {
             s.resolve(b, y, at).unwrap();
         }
     }
+    // A situation saved at three dates, for the history page.
+    for step in 0..3 {
+        let v = crate::watch::escalating("shot-watch", step);
+        let s = casus_data::situation_from_json(&v.to_string()).unwrap();
+        let text = toml::to_string(&v).unwrap();
+        st.store
+            .save_situation("shot-watch", &text, &casus_store::input_hash(&s))
+            .unwrap();
+    }
     let addr = spawn_server(st);
     let dir = Path::new(&dir);
     std::fs::create_dir_all(dir).unwrap();
@@ -328,6 +337,11 @@ fn screenshots() {
             "new",
             "#/new",
             "[data-testid=new-probability], [data-testid=new-error]",
+        ),
+        (
+            "history",
+            "#/history/shot-watch/2",
+            "[data-testid=history-point]",
         ),
         ("cases", "#/cases", "tbody tr"),
         ("record", "#/record", "svg"),
