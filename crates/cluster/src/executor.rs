@@ -200,6 +200,7 @@ pub fn start_executor(options: &ExecutorOptions) -> Result<ExecutorHandle> {
         work_dir: Some(path_string(&work_dir)),
         print_thread_info: false,
         health: health.clone(),
+        override_runtime_producer: Some(node::runtime_with_s3(work_dir.clone())),
         ..ExecutorProcessConfig::default()
     };
     let id = config.executor_id.clone();

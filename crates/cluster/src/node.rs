@@ -2,6 +2,7 @@
 //! node down ends every task it spawned (servers, heartbeats, event loops), and the wait for
 //! Ctrl-C.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::runtime::Runtime;
@@ -35,4 +36,33 @@ pub(crate) fn shutdown(runtime: Runtime) {
     } else {
         runtime.shutdown_timeout(SHUTDOWN_WAIT);
     }
+}
+
+/// The scheduler's session: Ballista's default, with an object-store registry that reads
+/// `s3://` event folders with credentials from the environment (see
+/// [`casus_events::EnvObjectStoreRegistry`]), so that a cluster needs no shared file system.
+pub(crate) fn session_with_s3(
+    config: casus_events::datafusion::prelude::SessionConfig,
+) -> casus_events::datafusion::common::Result<casus_events::datafusion::execution::SessionState> {
+    let state = ballista_core::utils::default_session_builder(config)?;
+    let runtime = casus_events::datafusion::execution::runtime_env::RuntimeEnvBuilder::new()
+        .with_object_store_registry(Arc::new(casus_events::EnvObjectStoreRegistry::new()))
+        .build()?;
+    Ok(
+        casus_events::datafusion::execution::SessionStateBuilder::new_from_existing(state)
+            .with_runtime_env(Arc::new(runtime))
+            .build(),
+    )
+}
+
+/// The executors' runtime: Ballista's default (spill files in `work_dir`), reading `s3://` as
+/// the scheduler does.
+pub(crate) fn runtime_with_s3(work_dir: std::path::PathBuf) -> ballista_core::RuntimeProducer {
+    Arc::new(move |_| {
+        let runtime = casus_events::datafusion::execution::runtime_env::RuntimeEnvBuilder::new()
+            .with_temp_file_path(work_dir.clone())
+            .with_object_store_registry(Arc::new(casus_events::EnvObjectStoreRegistry::new()))
+            .build()?;
+        Ok(Arc::new(runtime))
+    })
 }

@@ -70,6 +70,7 @@ pub fn start_scheduler(bind: SocketAddr) -> Result<SchedulerHandle> {
             } else {
                 addr.ip().to_string()
             },
+            override_session_builder: Some(Arc::new(node::session_with_s3)),
             ..SchedulerConfig::default()
         };
         let start = |source| ClusterError::Start { node: NODE, source };

@@ -128,7 +128,9 @@ fn get(agent: &ureq::Agent, url: &str) -> std::result::Result<ureq::Body, Failur
     let status = resp.status().as_u16();
     match status {
         200..=299 => Ok(resp.into_body()),
-        404 | 410 => Err(Failure::Permanent(format!("not on the server (HTTP {status})"))),
+        404 | 410 => Err(Failure::Permanent(format!(
+            "not on the server (HTTP {status})"
+        ))),
         408 | 429 | 500..=599 => Err(Failure::Transient(format!("HTTP {status}"))),
         _ => Err(Failure::Permanent(format!("HTTP {status}"))),
     }
@@ -177,7 +179,8 @@ fn download_once(
 ) -> std::result::Result<(), Failure> {
     let body = get(agent, url)?;
     let mut reader = body.into_reader();
-    let local = |e: std::io::Error| Failure::Permanent(format!("cannot write {}: {e}", part.display()));
+    let local =
+        |e: std::io::Error| Failure::Permanent(format!("cannot write {}: {e}", part.display()));
     let mut out = File::create(part).map_err(local)?;
     let mut hasher = Md5::new();
     let mut buf = vec![0u8; 1 << 16];
@@ -235,7 +238,8 @@ fn unzip_one(zip_path: &Path, csv: &Path) -> std::result::Result<(), Failure> {
     }
     let mut inner = archive.by_index(0).map_err(|e| bad(&e))?;
     let tmp = csv.with_extension("CSV.tmp");
-    let local = |e: std::io::Error| Failure::Permanent(format!("cannot write {}: {e}", tmp.display()));
+    let local =
+        |e: std::io::Error| Failure::Permanent(format!("cannot write {}: {e}", tmp.display()));
     let mut out = File::create(&tmp).map_err(local)?;
     // The CRC is checked as the entry is read to its end.
     std::io::copy(&mut inner, &mut out).map_err(|e| bad(&e))?;
@@ -289,7 +293,9 @@ mod tests {
         assert_eq!(parse_line(mentions).unwrap(), None);
         assert!(parse_line("12 nothex http://x/20150218230000.export.CSV.zip").is_err());
         assert!(parse_line("http://x/20150218230000.export.CSV.zip").is_err());
-        assert!(parse_line("1 297a16b493de7cf6ca809a7cc31d0b93 http://x/2015.export.CSV.zip").is_err());
+        assert!(
+            parse_line("1 297a16b493de7cf6ca809a7cc31d0b93 http://x/2015.export.CSV.zip").is_err()
+        );
     }
 
     #[test]

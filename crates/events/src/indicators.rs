@@ -605,7 +605,10 @@ fn context(threads: usize) -> Result<SessionContext> {
         .with_object_store_registry(Arc::new(crate::s3::EnvObjectStoreRegistry::new()))
         .build()
         .map_err(|e| EventsError::query("starting the query engine", e))?;
-    Ok(SessionContext::new_with_config_rt(config, Arc::new(runtime)))
+    Ok(SessionContext::new_with_config_rt(
+        config,
+        Arc::new(runtime),
+    ))
 }
 
 fn default_threads() -> usize {

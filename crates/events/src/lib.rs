@@ -73,11 +73,11 @@ pub use indicators::{
 pub use parse::{BadRow, BadRowKind, BadRows, ParsedBytes, parse_bytes};
 pub use rollup::dyad_day_schema;
 pub use s3::EnvObjectStoreRegistry;
+pub use schema::{col, event_schema};
 pub use sync::{
     GDELT2_BASE_URL, Rejected, SyncEvent, SyncOptions, SyncProgressFn, SyncReport, parse_sync_time,
     sync_gdelt2,
 };
-pub use schema::{col, event_schema};
 
 /// Re-export of the DataFusion version this crate is built with (for Ballista users and tests).
 pub use datafusion;

@@ -343,13 +343,24 @@ mod tests {
         let p = |s: &str| S3Path::from_path(Path::new(s));
         assert_eq!(p("/data/events").unwrap(), None);
         let one = p("s3://team/gdelt/daily/").unwrap().unwrap();
-        assert_eq!((one.bucket.as_str(), one.prefix.as_str()), ("team", "gdelt/daily"));
+        assert_eq!(
+            (one.bucket.as_str(), one.prefix.as_str()),
+            ("team", "gdelt/daily")
+        );
         assert_eq!(one.folder_url(), "s3://team/gdelt/daily/");
-        assert_eq!(one.child("2015").folder_url(), "s3://team/gdelt/daily/2015/");
+        assert_eq!(
+            one.child("2015").folder_url(),
+            "s3://team/gdelt/daily/2015/"
+        );
         let root = p("s3://team").unwrap().unwrap();
         assert_eq!(root.folder_url(), "s3://team/");
         assert_eq!(root.child("x").prefix, "x");
         assert!(p("s3:///x").is_err());
-        assert!(p("s3://b/a/../c").unwrap_err().to_string().contains("s3://b/a/../c"));
+        assert!(
+            p("s3://b/a/../c")
+                .unwrap_err()
+                .to_string()
+                .contains("s3://b/a/../c")
+        );
     }
 }

@@ -390,7 +390,10 @@ pub fn sync_gdelt2(out: &Path, opts: &SyncOptions) -> Result<SyncReport> {
         retry_note("lastupdate.txt"),
     )?;
     report.bad_list_lines += bad;
-    let held_ts: BTreeSet<u64> = held.iter().filter_map(|n| parse_stamp(n.get(..14)?)).collect();
+    let held_ts: BTreeSet<u64> = held
+        .iter()
+        .filter_map(|n| parse_stamp(n.get(..14)?))
+        .collect();
     let newest_held = held_ts.iter().next_back().copied();
     let newest_listed = latest.iter().map(|e| e.ts).min();
     let start = match (opts.since, newest_held, newest_listed) {
@@ -456,7 +459,14 @@ pub fn sync_gdelt2(out: &Path, opts: &SyncOptions) -> Result<SyncReport> {
                 report.reused += 1;
                 Ok(staged)
             } else {
-                let r = fetch_export(&agent, base, e, &target.staging, backoff, retry_note(&e.name));
+                let r = fetch_export(
+                    &agent,
+                    base,
+                    e,
+                    &target.staging,
+                    backoff,
+                    retry_note(&e.name),
+                );
                 if r.is_ok() {
                     report.downloaded += 1;
                 }

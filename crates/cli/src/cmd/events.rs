@@ -185,7 +185,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         } => {
             let opts = casus_events::SyncOptions {
                 base_url,
-                since: Some(casus_events::parse_sync_time(&since, false, "since").map_err(classify)?),
+                since: Some(
+                    casus_events::parse_sync_time(&since, false, "since").map_err(classify)?,
+                ),
                 until: until
                     .map(|u| casus_events::parse_sync_time(&u, true, "until"))
                     .transpose()
@@ -225,7 +227,10 @@ pub(crate) fn sync_progress_line(e: &casus_events::SyncEvent) -> String {
         ),
         E::Rejected(r) => format!("sync: rejected {}: {}", r.name, r.reason),
         E::Imported { dir, files, rows } => {
-            format!("sync: imported {files} files, {rows} rows, into {}", dir.display())
+            format!(
+                "sync: imported {files} files, {rows} rows, into {}",
+                dir.display()
+            )
         }
         E::Cleaned { path } => format!(
             "sync: removed {}, left by an interrupted sync",
@@ -256,7 +261,9 @@ pub(crate) fn spawn_background_sync(
         loop {
             let mut turn = opts.clone();
             // After the first turn, go on from what the folder holds.
-            turn.since = turn.since.filter(|_| casus_events::check_event_dir(&out).is_err());
+            turn.since = turn
+                .since
+                .filter(|_| casus_events::check_event_dir(&out).is_err());
             match run_sync(&out, turn) {
                 Ok(r) => eprintln!(
                     "casus: sync of {}: {} files imported, {} rejected; next in {} min",

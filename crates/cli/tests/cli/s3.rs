@@ -67,15 +67,28 @@ fn moto(bucket: &str) -> Option<Moto> {
     None
 }
 
-/// Run casus with the AWS variables pointing at `moto`.
-fn casus_s3(moto: &Moto, args: &[&str]) -> crate::macros::Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_casus"))
-        .args(args)
-        .env("AWS_ACCESS_KEY_ID", "casus-test")
+/// A cluster node run by the test, killed when dropped.
+struct Node(Child);
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `cmd` with the AWS variables pointing at `moto`.
+fn aws<'a>(moto: &Moto, cmd: &'a mut Command) -> &'a mut Command {
+    cmd.env("AWS_ACCESS_KEY_ID", "casus-test")
         .env("AWS_SECRET_ACCESS_KEY", "casus-test")
         .env("AWS_REGION", "us-east-1")
         .env("AWS_ENDPOINT_URL", &moto.endpoint)
         .env("AWS_ALLOW_HTTP", "true")
+}
+
+/// Run casus with the AWS variables pointing at `moto`.
+fn casus_s3(moto: &Moto, args: &[&str]) -> crate::macros::Run {
+    let out = aws(moto, Command::new(env!("CARGO_BIN_EXE_casus")).args(args))
         .output()
         .unwrap();
     crate::macros::Run {
@@ -107,12 +120,22 @@ fn indicators_from_s3_are_byte_identical_to_the_same_data_on_disk() {
         let remote = format!("s3://casus/team/imports/{name}");
         ok(casus_s3(
             &m,
-            &["events", "import", "--format", format, &input, "--out", &remote],
+            &[
+                "events", "import", "--format", format, &input, "--out", &remote,
+            ],
         ));
         let here = local.join(name);
         ok(casus_s3(
             &m,
-            &["events", "import", "--format", format, &input, "--out", s(&here)],
+            &[
+                "events",
+                "import",
+                "--format",
+                format,
+                &input,
+                "--out",
+                s(&here),
+            ],
         ));
     }
     for extra in [&[][..], &["--from-events"][..], &["--source", "RUS"][..]] {
@@ -127,7 +150,14 @@ fn indicators_from_s3_are_byte_identical_to_the_same_data_on_disk() {
         ];
         on_s3.extend(extra);
         ok(casus_s3(&m, &on_s3));
-        let mut on_disk = vec!["events", "indicators", "--events", s(&local), "--out", s(&b)];
+        let mut on_disk = vec![
+            "events",
+            "indicators",
+            "--events",
+            s(&local),
+            "--out",
+            s(&b),
+        ];
         on_disk.extend(extra);
         ok(casus_s3(&m, &on_disk));
         let (a, b) = (std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
@@ -139,13 +169,90 @@ fn indicators_from_s3_are_byte_identical_to_the_same_data_on_disk() {
         ok(casus_s3(
             &m,
             &[
-                "monitor", "--events", events, "--patron", "RUS", "--target", "UKR", "--from",
-                "2014-02-01", "--to", "2014-03-31", "--json",
+                "monitor",
+                "--events",
+                events,
+                "--patron",
+                "RUS",
+                "--target",
+                "UKR",
+                "--from",
+                "2014-02-01",
+                "--to",
+                "2014-03-31",
+                "--json",
             ],
         ))
         .stdout
     };
     assert_eq!(monitor("s3://casus/team/imports"), monitor(s(&local)));
+
+    // A Ballista cluster (scheduler and executor as their own processes, on loopback) reads
+    // the same S3 folder, with no shared file system, and writes the same bytes.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let spawn = |args: &[&str]| {
+        Node(
+            aws(&m, Command::new(env!("CARGO_BIN_EXE_casus")).args(args))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        )
+    };
+    let addr = format!("127.0.0.1:{port}");
+    let _scheduler = spawn(&["cluster", "scheduler", "--bind", &addr]);
+    let _executor = spawn(&[
+        "cluster",
+        "executor",
+        "--scheduler",
+        &addr,
+        "--port",
+        "0",
+        "--wait",
+        "60",
+    ]);
+    let (c, b) = (tmp.path().join("cluster.csv"), tmp.path().join("disk.csv"));
+    let url = format!("df://{addr}");
+    let on_cluster = [
+        "events",
+        "indicators",
+        "--events",
+        "s3://casus/team/imports",
+        "--out",
+        s(&c),
+        "--cluster",
+        &url,
+    ];
+    let started = Instant::now();
+    loop {
+        let r = casus_s3(&m, &on_cluster);
+        if r.code == 0 {
+            break;
+        }
+        // The executor registers within its --wait; until then the query finds no executor.
+        assert!(started.elapsed() < Duration::from_secs(90), "{}", r.stderr);
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    ok(casus_s3(
+        &m,
+        &[
+            "events",
+            "indicators",
+            "--events",
+            s(&local),
+            "--out",
+            s(&b),
+        ],
+    ));
+    assert_eq!(
+        std::fs::read(&c).unwrap(),
+        std::fs::read(&b).unwrap(),
+        "cluster on S3 and disk differ"
+    );
 
     // An import is not written over, and an interrupted upload (data, no record) is refused by
     // name.
@@ -162,7 +269,11 @@ fn indicators_from_s3_are_byte_identical_to_the_same_data_on_disk() {
         ],
     );
     assert_eq!(again.code, 2, "{}", again.stderr);
-    assert!(again.stderr.contains("s3://casus/team/imports/b"), "{}", again.stderr);
+    assert!(
+        again.stderr.contains("s3://casus/team/imports/b"),
+        "{}",
+        again.stderr
+    );
     let put = |key: &str| {
         let port = m.endpoint.rsplit(':').next().unwrap();
         let mut s = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();

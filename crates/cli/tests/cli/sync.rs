@@ -133,8 +133,14 @@ fn mirror(files: &[(String, Serve, String)], delay: Duration) -> Mirror {
         .filter(|l| l.contains(last_slot.as_str()))
         .map(|l| format!("{l}\n"))
         .collect();
-    bodies.insert("/masterfilelist.txt".into(), (Serve::Whole, master.into_bytes()));
-    bodies.insert("/lastupdate.txt".into(), (Serve::Whole, lastupdate.into_bytes()));
+    bodies.insert(
+        "/masterfilelist.txt".into(),
+        (Serve::Whole, master.into_bytes()),
+    );
+    bodies.insert(
+        "/lastupdate.txt".into(),
+        (Serve::Whole, lastupdate.into_bytes()),
+    );
     let requests = Arc::new(Mutex::new(Vec::new()));
     let stop = Arc::new(AtomicBool::new(false));
     let (log, halt) = (requests.clone(), stop.clone());
@@ -210,7 +216,14 @@ fn s(p: &Path) -> &str {
 
 /// The indicators of `events` as CSV text.
 fn indicators(events: &Path, csv: &Path) -> String {
-    casus_ok!("events", "indicators", "--events", s(events), "--out", s(csv));
+    casus_ok!(
+        "events",
+        "indicators",
+        "--events",
+        s(events),
+        "--out",
+        s(csv)
+    );
     std::fs::read_to_string(csv).unwrap()
 }
 
@@ -273,7 +286,11 @@ fn sync_imports_the_mirror_once_and_rejects_corrupt_files_by_name() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("gdelt2");
     let r = sync(&m, &out, &["--retries", "1"]);
-    assert_eq!(r.code, 1, "rejected files make the exit non-zero: {}", r.stderr);
+    assert_eq!(
+        r.code, 1,
+        "rejected files make the exit non-zero: {}",
+        r.stderr
+    );
     let rep = report(&r);
     assert_eq!(rep["listed"], 10);
     assert_eq!(rep["imported_files"], 6, "{}", r.stderr);
@@ -292,7 +309,11 @@ fn sync_imports_the_mirror_once_and_rejects_corrupt_files_by_name() {
             .unwrap_or_else(|| panic!("{slot} is not named as rejected:\n{}", r.stderr));
         assert!(line.contains(why), "{line}");
     }
-    assert!(r.stderr.contains("attempt 2 of 2"), "the dropped file is retried: {}", r.stderr);
+    assert!(
+        r.stderr.contains("attempt 2 of 2"),
+        "the dropped file is retried: {}",
+        r.stderr
+    );
     assert_eq!(m.requests_of(".mentions.CSV.zip"), 0);
     // The mirror's whole files, once each: the same indicators as importing them directly.
     let synced = indicators(&out, &tmp.path().join("synced.csv"));
@@ -303,7 +324,10 @@ fn sync_imports_the_mirror_once_and_rejects_corrupt_files_by_name() {
     let before = m.requests_of("20140101230000.export.CSV.zip");
     let again = sync(&m, &out, &["--retries", "0"]);
     let rep = report(&again);
-    assert_eq!((rep["downloaded"].as_u64(), rep["already_held"].as_u64()), (Some(0), Some(6)));
+    assert_eq!(
+        (rep["downloaded"].as_u64(), rep["already_held"].as_u64()),
+        (Some(0), Some(6))
+    );
     assert_eq!(m.requests_of("20140101230000.export.CSV.zip"), before);
     assert_eq!(indicators(&out, &tmp.path().join("again.csv")), synced);
 }
