@@ -144,7 +144,9 @@ fn run_chain(
     let start: Vec<f64> = init
         .iter()
         .enumerate()
-        .map(|(i, v)| v + 0.3 * (uniform(mix(seed, (chain * lp.dim() + i) as u64 + 1_000_003)) - 0.5))
+        .map(|(i, v)| {
+            v + 0.3 * (uniform(mix(seed, (chain * lp.dim() + i) as u64 + 1_000_003)) - 0.5)
+        })
         .collect();
     let math = CpuMath::new(Density(lp.clone()));
     let mut sampler = settings

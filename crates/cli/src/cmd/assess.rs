@@ -47,22 +47,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         crate::output::print_json(&a)?;
     } else {
         let offset = model.type_offset(situation.crisis_type);
-        print!(
-            "{}",
-            render(&situation, &a, model.case_ids().len(), offset)
-        );
+        print!("{}", render(&situation, &a, model.case_ids().len(), offset));
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// The human note: headline, interval and words, then drivers and restraints in the theory's terms,
 /// and the crisis type's offset (`type_offset`, log-odds) where the model has one.
-pub fn render(
-    s: &Situation,
-    a: &Assessment,
-    n_cases: usize,
-    type_offset: Option<f64>,
-) -> String {
+pub fn render(s: &Situation, a: &Assessment, n_cases: usize, type_offset: Option<f64>) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     let patron = country_name(s.patron.as_str());

@@ -252,9 +252,8 @@ fn print_holdout(h: &HoldoutEvaluation) {
 fn run_holdout(dir: &std::path::Path, json: bool) -> anyhow::Result<ExitCode> {
     let cases = casus_data::load_cases_dir(dir)?;
     let model = crate::model::builtin()?;
-    let h = evaluate_holdout(&model, &cases).map_err(|e| {
-        crate::output::BadInput(format!("{}: {e}", dir.display()))
-    })?;
+    let h = evaluate_holdout(&model, &cases)
+        .map_err(|e| crate::output::BadInput(format!("{}: {e}", dir.display())))?;
     if json {
         crate::output::print_json(&h)?;
     } else {

@@ -17,7 +17,10 @@ fn the_out_of_sample_crises_are_scored_snapshot_by_snapshot() {
         })
         .count();
     assert_eq!(v["n_crises"].as_u64().unwrap() as usize, n_crises);
-    assert!(preds.len() >= n_crises, "every crisis has at least one snapshot");
+    assert!(
+        preds.len() >= n_crises,
+        "every crisis has at least one snapshot"
+    );
     for p in preds {
         assert!(p["as_of"].as_str().unwrap() >= "2020-01-01", "{p}");
         let prob = p["probability"].as_f64().unwrap();
@@ -25,7 +28,10 @@ fn the_out_of_sample_crises_are_scored_snapshot_by_snapshot() {
         assert!(lo <= prob && prob <= hi, "{p}");
     }
     for key in ["brier", "log_loss", "mean_forecast"] {
-        assert!(v["model"][key].is_f64() && v["base_rate"][key].is_f64(), "{key}");
+        assert!(
+            v["model"][key].is_f64() && v["base_rate"][key].is_f64(),
+            "{key}"
+        );
     }
     let text = casus_ok!("evaluate", "--holdout", "data/holdout");
     assert!(text.stdout.contains("Out of sample"), "{}", text.stdout);
@@ -34,14 +40,12 @@ fn the_out_of_sample_crises_are_scored_snapshot_by_snapshot() {
 #[test]
 fn a_crisis_the_model_may_have_been_fitted_on_is_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/cases/RUS-UKR-2014.toml");
-    std::fs::copy(root, dir.path().join("RUS-UKR-2014.toml")).unwrap();
-    let r = casus_fails!(
-        2,
-        "evaluate",
-        "--holdout",
-        dir.path().to_str().unwrap()
+    let root = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/cases/RUS-UKR-2014.toml"
     );
+    std::fs::copy(root, dir.path().join("RUS-UKR-2014.toml")).unwrap();
+    let r = casus_fails!(2, "evaluate", "--holdout", dir.path().to_str().unwrap());
     assert!(
         r.stderr.contains("RUS-UKR-2014") && r.stderr.contains("before the temporal split"),
         "{}",

@@ -11,9 +11,9 @@ mod events;
 mod forecast;
 mod history;
 mod holdout;
-mod scores;
 #[cfg(feature = "events")]
 mod s3;
+mod scores;
 mod serve;
 #[cfg(feature = "events")]
 mod sync;

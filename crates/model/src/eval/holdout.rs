@@ -7,9 +7,9 @@
 //! decision points it was fitted on.
 
 use super::{ALARM_THRESHOLD, BUILD_UP_SIGNALS, FalseAlarms, SliceScores};
+use crate::ModelError;
 use crate::cases::temporal_split;
 use crate::fitted::{ASSESS_SEED, AssessOptions, FittedModel};
-use crate::ModelError;
 use casus_core::{Case, CrisisType, DEFAULT_HORIZON_DAYS, Factor, NaiveDate};
 use serde::{Deserialize, Serialize};
 

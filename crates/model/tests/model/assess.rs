@@ -165,7 +165,10 @@ fn each_crisis_type_gets_its_own_offset_in_assess_and_in_context() {
         s.crisis_type = t;
         let a = m.assess(&s, &AssessOptions::default());
         let typed = m.for_situation(&s);
-        assert!((a.probability - typed.probability(&x0())).abs() < 1e-12, "{t:?}");
+        assert!(
+            (a.probability - typed.probability(&x0())).abs() < 1e-12,
+            "{t:?}"
+        );
         seen.push(a.probability);
     }
     // The synthetic cases are of several types, so the fitted offsets differ.
