@@ -3,7 +3,7 @@
 use crate::diagnostics::Diagnostics;
 use crate::features::{self, NF, NX};
 use crate::map::MapEstimate;
-use crate::posterior::{NT, SIGNALS, logistic};
+use crate::posterior::{NT, SIGNALS, logistic, type_index};
 use crate::spec::{MODEL_ID, MODEL_VERSION, ModelSpec};
 use crate::{ModelError, json};
 use casus_core::sensitivity::CodingStep;
@@ -97,13 +97,6 @@ impl<'a> Context<'a> {
             patron: s.patron.as_str(),
         }
     }
-}
-
-fn type_index(t: CrisisType) -> usize {
-    CrisisType::ALL
-        .iter()
-        .position(|&c| c == t)
-        .expect("every crisis type is in ALL")
 }
 
 /// A tiny deterministic generator (SplitMix64) for the Monte Carlo integration.

@@ -39,6 +39,13 @@ pub(crate) const LOG_MU: usize = NF + 1;
 pub(crate) const LOG_TAU: usize = NF + 2;
 /// Number of crisis types ([`CrisisType::ALL`]).
 pub const NT: usize = CrisisType::ALL.len();
+/// The position of a crisis type in [`CrisisType::ALL`]: its column among the context effects.
+pub(crate) fn type_index(t: CrisisType) -> usize {
+    CrisisType::ALL
+        .iter()
+        .position(|&c| c == t)
+        .expect("every crisis type is in ALL")
+}
 /// The feature whose coefficient the crisis-type multiplier scales.
 pub(crate) const SIGNALS: usize = Factor::MilitarySignals as usize;
 

@@ -6,7 +6,7 @@ use crate::cases::{self, Prepared};
 use crate::features::{self, NF, NX};
 use crate::fitted::{FittedModel, Marginal};
 use crate::map::{self, MapEstimate};
-use crate::posterior::{self, ContextEffects, Design, LogPosterior, NT, Priors};
+use crate::posterior::{self, ContextEffects, Design, LogPosterior, NT, Priors, type_index};
 use crate::sampler::{self, NutsOptions};
 use casus_core::{Case, CrisisType, Factor};
 use serde::{Deserialize, Serialize};
@@ -64,13 +64,6 @@ fn patrons_of(p: &Prepared) -> Vec<String> {
     v.sort();
     v.dedup();
     v
-}
-
-fn type_index(t: CrisisType) -> usize {
-    CrisisType::ALL
-        .iter()
-        .position(|&c| c == t)
-        .expect("every crisis type is in ALL")
 }
 
 impl ModelSpec {

@@ -6,7 +6,7 @@
 //! over their range, the crisis type's and patron's effects applied), against the base rate of the
 //! decision points it was fitted on.
 
-use super::{ALARM_THRESHOLD, BUILD_UP_SIGNALS, FalseAlarms, SliceScores};
+use super::{FalseAlarms, SliceScores};
 use crate::ModelError;
 use crate::cases::temporal_split;
 use crate::fitted::{ASSESS_SEED, AssessOptions, FittedModel};
@@ -102,28 +102,17 @@ pub fn evaluate_holdout(
     ) else {
         return Err(ModelError::TooFewCases { n: 0, min: 1 });
     };
-    let build_ups: Vec<&HoldoutPrediction> = predictions
-        .iter()
-        .filter(|r| !r.force && r.military_signals >= BUILD_UP_SIGNALS)
-        .collect();
-    let alarmed: Vec<String> = build_ups
-        .iter()
-        .filter(|r| r.probability >= ALARM_THRESHOLD)
-        .map(|r| r.id.clone())
-        .collect();
     Ok(HoldoutEvaluation {
         n_crises: cases.len(),
         n_snapshots: predictions.len(),
         n_force: y.iter().filter(|&&v| v).count(),
         model: scores,
         base_rate: base,
-        false_alarms: FalseAlarms {
-            definition: super::false_alarm_definition(),
-            n: build_ups.len(),
-            alarms: alarmed.len(),
-            rate: (!build_ups.is_empty()).then(|| alarmed.len() as f64 / build_ups.len() as f64),
-            alarmed,
-        },
+        false_alarms: FalseAlarms::count(
+            predictions
+                .iter()
+                .map(|r| (r.id.as_str(), r.force, r.military_signals, r.probability)),
+        ),
         predictions,
     })
 }

@@ -129,8 +129,30 @@ pub struct FalseAlarms {
     pub alarmed: Vec<String>,
 }
 
+impl FalseAlarms {
+    /// The false alarms among `(id, force, military_signals, forecast)` rows.
+    pub(crate) fn count<'a>(rows: impl Iterator<Item = (&'a str, bool, f64, f64)>) -> FalseAlarms {
+        let build_ups: Vec<(&str, f64)> = rows
+            .filter(|&(_, force, signals, _)| !force && signals >= BUILD_UP_SIGNALS)
+            .map(|(id, _, _, p)| (id, p))
+            .collect();
+        let alarmed: Vec<String> = build_ups
+            .iter()
+            .filter(|(_, p)| *p >= ALARM_THRESHOLD)
+            .map(|(id, _)| id.to_string())
+            .collect();
+        FalseAlarms {
+            definition: false_alarm_definition(),
+            n: build_ups.len(),
+            alarms: alarmed.len(),
+            rate: (!build_ups.is_empty()).then(|| alarmed.len() as f64 / build_ups.len() as f64),
+            alarmed,
+        }
+    }
+}
+
 /// What the false-alarm rate counts, in words for the JSON.
-pub(crate) fn false_alarm_definition() -> String {
+fn false_alarm_definition() -> String {
     format!(
         "snapshots without force within their horizon and military_signals >= \
          {BUILD_UP_SIGNALS} (exercises, warnings, build-up or ultimatum) that the model \
@@ -344,26 +366,15 @@ pub fn slices(preds: &[LooPrediction]) -> Slices {
         !p.force || p.days_to_force.is_some_and(|d| d > EARLY_WARNING_DAYS)
     })
     .filter(|s| s.n_force > 0);
-    let build_ups: Vec<&LooPrediction> = preds
-        .iter()
-        .filter(|p| !p.force && p.military_signals >= BUILD_UP_SIGNALS)
-        .collect();
-    let alarmed: Vec<String> = build_ups
-        .iter()
-        .filter(|p| p.model >= ALARM_THRESHOLD)
-        .map(|p| p.id.clone())
-        .collect();
     Slices {
         by_lead_time,
         by_crisis_type,
         early_warning,
-        false_alarms: FalseAlarms {
-            definition: false_alarm_definition(),
-            n: build_ups.len(),
-            alarms: alarmed.len(),
-            rate: (!build_ups.is_empty()).then(|| alarmed.len() as f64 / build_ups.len() as f64),
-            alarmed,
-        },
+        false_alarms: FalseAlarms::count(
+            preds
+                .iter()
+                .map(|p| (p.id.as_str(), p.force, p.military_signals, p.model)),
+        ),
     }
 }
 
