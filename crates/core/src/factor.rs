@@ -334,23 +334,6 @@ impl Factor {
         }
     }
 
-    /// How an analyst's value reads against the anchors: the nearest anchor, the span of anchors
-    /// for a range, or "unknown".
-    pub fn reading(self, v: crate::FactorValue) -> String {
-        match v {
-            crate::FactorValue::Known(l) => self.describe(l.get()).to_string(),
-            crate::FactorValue::Range { low, high } => {
-                let (a, b) = (self.describe(low.get()), self.describe(high.get()));
-                if a == b {
-                    a.to_string()
-                } else {
-                    format!("between \"{a}\" and \"{b}\"")
-                }
-            }
-            crate::FactorValue::Unknown => "unknown".to_string(),
-        }
-    }
-
     /// Parse a canonical name.
     pub fn from_name(name: &str) -> Option<Factor> {
         META.iter().find(|m| m.name == name).map(|m| m.factor)

@@ -139,6 +139,26 @@ impl FactorValue {
     }
 }
 
+// Here rather than in `factor` so that `factor` does not depend on `value`.
+impl Factor {
+    /// How an analyst's value reads against the anchors: the nearest anchor, the span of anchors
+    /// for a range, or "unknown".
+    pub fn reading(self, v: FactorValue) -> String {
+        match v {
+            FactorValue::Known(l) => self.describe(l.get()).to_string(),
+            FactorValue::Range { low, high } => {
+                let (a, b) = (self.describe(low.get()), self.describe(high.get()));
+                if a == b {
+                    a.to_string()
+                } else {
+                    format!("between \"{a}\" and \"{b}\"")
+                }
+            }
+            FactorValue::Unknown => "unknown".to_string(),
+        }
+    }
+}
+
 impl fmt::Display for FactorValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

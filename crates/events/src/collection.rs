@@ -15,21 +15,21 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::{EventsError, Result};
-use crate::indicators::EVENTS_SUBDIR;
+
+/// Marks the hidden directory an import writes into before renaming it into place; a folder of
+/// imports that holds one was interrupted, and is refused.
+pub(crate) const TMP_MARK: &str = ".casus-tmp-";
+/// Marks a replaced import set aside until the new one is in place.
+pub(crate) const OLD_MARK: &str = ".casus-old-";
+
+/// Where an import puts the events, inside its output directory.
+pub(crate) const EVENTS_SUBDIR: &str = "events";
+
+/// Where an import puts the dyad-day rollup, inside its output directory.
+pub(crate) const DYAD_DAYS_SUBDIR: &str = "dyad_days";
 
 /// Name of the record each import leaves of its inputs (the [`crate::ImportReport`] as JSON).
 pub(crate) const IMPORT_RECORD: &str = "import.json";
-
-/// Check that `dir` (a local path or `s3://bucket/prefix`) is one import or a folder of imports
-/// with no file imported twice; returns how many imports it holds.
-pub fn check_event_dir(dir: &Path) -> Result<usize> {
-    if let Some(s3) = crate::s3::S3Path::from_path(dir)? {
-        return crate::s3::block_on(|| async move {
-            crate::s3::import_roots(&s3).await.map(|r| r.len())
-        });
-    }
-    import_roots(dir).map(|r| r.len())
-}
 
 /// The import folders that `dir` stands for: itself when it is one import, else its subfolders
 /// that are imports, in name order.
@@ -63,10 +63,9 @@ pub(crate) fn import_roots(dir: &Path) -> Result<Vec<PathBuf>> {
 /// set aside but not yet removed (see `import.rs`).
 fn is_interrupted_import(p: &Path) -> bool {
     p.is_dir()
-        && p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-            n.starts_with('.')
-                && (n.contains(crate::import::TMP_MARK) || n.contains(crate::import::OLD_MARK))
-        })
+        && p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.') && (n.contains(TMP_MARK) || n.contains(OLD_MARK)))
 }
 
 #[derive(Deserialize)]

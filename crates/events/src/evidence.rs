@@ -86,7 +86,7 @@
 
 use serde::Serialize;
 
-use crate::indicators::Family;
+use crate::family::Family;
 
 /// Window lengths and the parameters of [`family_signal`] (see the module docs for why each
 /// default is what it is).

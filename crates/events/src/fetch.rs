@@ -51,7 +51,7 @@ pub(crate) fn parse_line(line: &str) -> std::result::Result<Option<Entry>, &'sta
         return Err("the MD5 is not 32 hexadecimal digits");
     }
     let stamp = &name[..name.len() - EXPORT_SUFFIX.len()];
-    let ts = crate::sync::parse_stamp(stamp).ok_or("the file name is not YYYYMMDDHHMMSS")?;
+    let ts = parse_stamp(stamp).ok_or("the file name is not YYYYMMDDHHMMSS")?;
     Ok(Some(Entry {
         size,
         md5: md5.to_ascii_lowercase(),
@@ -271,6 +271,17 @@ pub(crate) fn fetch_export(
     );
     let _ = fs::remove_file(&part);
     result.map(|()| csv)
+}
+
+/// `YYYYMMDDHHMMSS` as a number, when it is a real time of day on a real date.
+pub(crate) fn parse_stamp(s: &str) -> Option<u64> {
+    if s.len() != 14 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    crate::parse::parse_date(&s.as_bytes()[..8])?;
+    let n: u64 = s.parse().ok()?;
+    let (h, m, sec) = ((n / 10_000) % 100, (n / 100) % 100, n % 100);
+    (h < 24 && m < 60 && sec < 60).then_some(n)
 }
 
 #[cfg(test)]

@@ -32,11 +32,9 @@ use crate::parse::{BadRows, ChunkOutput, Sink, month_days, month_label, parse_ch
 use crate::rollup::{DyadDays, dyad_day_schema};
 use crate::schema::{col, event_schema};
 
-/// Marks the hidden directory an import writes into before renaming it into place; a folder of
-/// imports that holds one was interrupted ([`crate::collection`] refuses it).
-pub(crate) const TMP_MARK: &str = ".casus-tmp-";
-/// Marks a replaced import set aside until the new one is in place.
-pub(crate) const OLD_MARK: &str = ".casus-old-";
+// The marks of an import's hidden folders; `collection` owns them, since it refuses a folder of
+// imports that holds one.
+pub(crate) use crate::collection::{OLD_MARK, TMP_MARK};
 
 /// Parquet compression for imported events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]

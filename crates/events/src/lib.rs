@@ -45,6 +45,7 @@ pub mod codebook;
 mod collection;
 mod error;
 mod evidence;
+mod family;
 mod fetch;
 mod format;
 mod generate;
@@ -57,7 +58,6 @@ mod s3;
 mod schema;
 mod sync;
 
-pub use collection::check_event_dir;
 pub use error::{EventsError, Result};
 pub use evidence::{EvidenceParams, FactorEvidence, FamilySignal, family_signal, suggest_factors};
 pub use format::Format;
@@ -65,6 +65,7 @@ pub use generate::{GenerateOptions, GenerateReport, generate_gdelt1};
 pub use import::{
     FileReport, ImportOptions, ImportReport, ParquetCompression, Progress, ProgressFn, import,
 };
+pub use indicators::check_event_dir;
 pub use indicators::{
     DYAD_DAYS_TABLE, EVENTS_TABLE, Family, IndicatorQuery, check_output_path, dyad_days_sql,
     family_case_sql, indicators, indicators_sql, register_events, register_indicator_source,

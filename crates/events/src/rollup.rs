@@ -16,7 +16,7 @@ use datafusion::arrow::array::{ArrayRef, Date32Builder, Int64Builder, RecordBatc
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 
 use crate::error::{EventsError, Result};
-use crate::indicators::Family;
+use crate::family::Family;
 use crate::schema::EventRow;
 
 /// Column names of the rollup table.

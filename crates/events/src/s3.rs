@@ -24,9 +24,8 @@ use object_store::aws::AmazonS3Builder;
 use object_store::path::Path as ObjPath;
 use url::Url;
 
-use crate::collection::IMPORT_RECORD;
+use crate::collection::{EVENTS_SUBDIR, IMPORT_RECORD};
 use crate::error::{EventsError, Result};
-use crate::indicators::EVENTS_SUBDIR;
 
 const SCHEME: &str = "s3://";
 

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::collection::{IMPORT_RECORD, recorded_files};
 use crate::error::{EventsError, Result};
-use crate::fetch::{Backoff, Entry, agent, fetch_export, fetch_list};
+use crate::fetch::{Backoff, Entry, agent, fetch_export, fetch_list, parse_stamp};
 use crate::format::Format;
 use crate::import::{ImportOptions, OLD_MARK, TMP_MARK, import};
 use crate::s3::S3Path;
@@ -189,17 +189,6 @@ impl std::fmt::Debug for SyncOptions {
             .field("import", &self.import)
             .finish()
     }
-}
-
-/// `YYYYMMDDHHMMSS` as a number, when it is a real time of day on a real date.
-pub(crate) fn parse_stamp(s: &str) -> Option<u64> {
-    if s.len() != 14 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    crate::parse::parse_date(&s.as_bytes()[..8])?;
-    let n: u64 = s.parse().ok()?;
-    let (h, m, sec) = ((n / 10_000) % 100, (n / 100) % 100, n % 100);
-    (h < 24 && m < 60 && sec < 60).then_some(n)
 }
 
 /// Parse a sync bound: `YYYY-MM-DD` or `YYYYMMDD` (the day's first slot, or with `end_of_day`

@@ -4,7 +4,7 @@ use crate::diagnostics::Diagnostics;
 use crate::features::{self, NF, NX};
 use crate::map::MapEstimate;
 use crate::posterior::{NT, SIGNALS, logistic, type_index};
-use crate::spec::{MODEL_ID, MODEL_VERSION, ModelSpec};
+use crate::settings::{MODEL_ID, MODEL_VERSION, ModelSpec};
 use crate::{ModelError, json};
 use casus_core::sensitivity::CodingStep;
 use casus_core::{

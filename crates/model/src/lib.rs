@@ -77,6 +77,7 @@ mod json;
 pub mod map;
 pub mod posterior;
 mod sampler;
+mod settings;
 mod spec;
 
 pub use cases::{case_base_hash, temporal_split};

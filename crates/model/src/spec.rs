@@ -7,39 +7,12 @@ use crate::features::{self, NF, NX};
 use crate::fitted::{FittedModel, Marginal};
 use crate::map::{self, MapEstimate};
 use crate::posterior::{self, ContextEffects, Design, LogPosterior, NT, Priors, type_index};
-use crate::sampler::{self, NutsOptions};
+use crate::sampler;
+pub use crate::settings::{MODEL_ID, MODEL_VERSION, ModelSpec};
 use casus_core::{Case, CrisisType, Factor};
-use serde::{Deserialize, Serialize};
-
-/// The model's id in artifacts and assessments.
-pub const MODEL_ID: &str = "casus-signed-logit";
-/// Bumped whenever the features or priors change meaning.
-pub const MODEL_VERSION: &str = "3";
 
 /// Fewest cases a fit accepts.
 pub const MIN_CASES: usize = 10;
-
-/// A model specification: the theory-signed Bayesian logistic model with its priors, NUTS settings
-/// and seed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ModelSpec {
-    pub priors: Priors,
-    pub nuts: NutsOptions,
-    pub seed: u64,
-    /// Posterior draws kept in the fitted model (evenly thinned from all chains).
-    pub keep_draws: usize,
-}
-
-impl Default for ModelSpec {
-    fn default() -> Self {
-        ModelSpec {
-            priors: Priors::default(),
-            nuts: NutsOptions::default(),
-            seed: 20_200_825,
-            keep_draws: 1000,
-        }
-    }
-}
 
 /// A MAP fit: the mode on the unconstrained scale and the coefficients there.
 #[derive(Debug, Clone, PartialEq)]

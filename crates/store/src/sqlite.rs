@@ -13,6 +13,8 @@
 //! Migrations are SQL scripts numbered by position in [`MIGRATIONS`]; the database's
 //! `PRAGMA user_version` records how many have run. A database from a newer casus is refused.
 
+mod situations;
+
 use crate::{Forecast, ForecastStore, ListQuery, NewForecast, Resolution, Source, StoreError};
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
