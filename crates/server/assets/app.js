@@ -24,7 +24,15 @@ async function api(path, body, method) {
   if (body !== undefined) { opt.headers["Content-Type"] = "application/json"; opt.body = JSON.stringify(body); }
   const token = sessionStorage.getItem("casus-token");
   if (token && opt.method !== "GET") opt.headers.Authorization = "Bearer " + token;
-  const r = await fetch(API + path, opt);
+  let r = await fetch(API + path, opt);
+  // A request shed under load (503 "overloaded") was never run, so it is safe to send again after
+  // the server's Retry-After; a few tries, then the error is shown.
+  for (let tries = 0; r.status === 503 && r.headers.get("Retry-After") && tries < 5; tries++) {
+    const j = await r.clone().json().catch(() => ({}));
+    if (!j.error || j.error.code !== "overloaded") break;
+    await new Promise(ok => setTimeout(ok, 1000 * (+r.headers.get("Retry-After") || 1)));
+    r = await fetch(API + path, opt);
+  }
   const j = await r.json().catch(() => ({}));
   if (!r.ok) { const e = new Error((j.error && j.error.message) || r.statusText); e.code = j.error && j.error.code; e.status = r.status; throw e; }
   return j;

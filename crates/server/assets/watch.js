@@ -129,7 +129,8 @@ async function pageNew(editId) {
         result.replaceChildren(h("div", { class: "small muted" }, "As coded now"),
           h("div", { class: "headline" }, h("div", { class: "pct", "data-testid": "new-probability" }, pct(a.probability)),
             h("div", {}, h("div", { class: "words", "data-testid": "new-words" }, estimative(a.probability)), h("div", { class: "iv small" }, ivText(a.interval) + ` · ${a.horizon_days} days`))), ivbar(a));
-        msg.replaceChildren();
+        // Clear a refusal the analyst has now mended, but keep a "Saved" note that arrived meanwhile.
+        if (msg.querySelector("[data-testid=new-error]")) msg.replaceChildren();
       } catch (e) { if (my === seq) msg.replaceChildren(h("div", { class: "err", "data-testid": "new-error" }, e.message)); }
     }, 250);
   }
