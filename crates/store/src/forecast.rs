@@ -163,6 +163,14 @@ impl NewForecast {
         if self.horizon_days == Some(0) {
             return bad("horizon_days", "must be at least 1");
         }
+        // The store keeps times as fixed-width RFC 3339 text, whose order is time order and which
+        // reads back only for years 0000-9999; no forecast casus can score was made before 1900.
+        if self.created_at < earliest_forecast() {
+            return bad(
+                "created_at",
+                "is before 1900-01-01: no forecast casus can score is that old",
+            );
+        }
         if self.created_at > Utc::now() {
             return bad(
                 "created_at",
@@ -171,6 +179,11 @@ impl NewForecast {
         }
         Ok(())
     }
+}
+
+/// The earliest date a forecast may carry.
+fn earliest_forecast() -> DateTime<Utc> {
+    DateTime::from_timestamp(-2_208_988_800, 0).unwrap_or(DateTime::<Utc>::MIN_UTC) // 1900-01-01
 }
 
 /// How a forecast resolved.
@@ -250,5 +263,15 @@ mod tests {
         f.question = "q".into();
         f.created_at = Utc::now() + chrono::Duration::days(1);
         assert!(f.validate().is_err());
+        // Found by the API fuzzer: a year the store could write but not read back.
+        f.created_at = "-02020-09-01T00:00:00Z".parse().unwrap();
+        assert!(matches!(
+            f.validate(),
+            Err(StoreError::Invalid { field: "created_at", .. })
+        ));
+        f.created_at = "1899-12-31T23:59:59Z".parse().unwrap();
+        assert!(f.validate().is_err());
+        f.created_at = "1900-01-01T00:00:00Z".parse().unwrap();
+        assert!(f.validate().is_ok());
     }
 }
