@@ -267,7 +267,10 @@ mod tests {
         f.created_at = "-02020-09-01T00:00:00Z".parse().unwrap();
         assert!(matches!(
             f.validate(),
-            Err(StoreError::Invalid { field: "created_at", .. })
+            Err(StoreError::Invalid {
+                field: "created_at",
+                ..
+            })
         ));
         f.created_at = "1899-12-31T23:59:59Z".parse().unwrap();
         assert!(f.validate().is_err());

@@ -2,10 +2,11 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 /// Kills the server when the test ends, however it ends.
-struct Server(Child);
+pub(crate) struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -15,7 +16,7 @@ impl Drop for Server {
 }
 
 /// One HTTP/1.1 request with `Connection: close`; returns the status and the body.
-fn request(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+pub(crate) fn request(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).expect("connect");
     write!(
         s,
@@ -35,17 +36,16 @@ fn request(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
     (status, rest.to_string())
 }
 
-#[test]
-fn post_assess_is_exactly_what_casus_assess_json_prints() {
-    let cli = casus_ok!("assess", "--json");
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("casus.db");
+/// Start `casus serve --addr 127.0.0.1:0 --db DB EXTRA...` with its stderr in `stderr`; returns
+/// the server and the address it printed.
+pub(crate) fn start(extra: &[&str], db: &Path, stderr: &Path) -> (Server, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_casus"))
         .args(["serve", "--addr", "127.0.0.1:0", "--db"])
-        .arg(&db)
+        .arg(db)
+        .args(extra)
         .env_remove("CASUS_TOKEN")
         .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(dir.path().join("stderr")).unwrap())
+        .stderr(std::fs::File::create(stderr).unwrap())
         .spawn()
         .expect("start casus serve");
     let stdout = child.stdout.take().unwrap();
@@ -56,8 +56,21 @@ fn post_assess_is_exactly_what_casus_assess_json_prints() {
         .split("http://")
         .nth(1)
         .and_then(|r| r.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .unwrap_or_else(|| panic!("no address in {line:?}: {}", read(stderr)))
         .to_string();
+    (server, addr)
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_default()
+}
+
+#[test]
+fn post_assess_is_exactly_what_casus_assess_json_prints() {
+    let cli = casus_ok!("assess", "--json");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("casus.db");
+    let (server, addr) = start(&[], &db, &dir.path().join("stderr"));
     // The built-in default situation, as the API serves it, posted back to /assess.
     let (st, list) = request(&addr, "GET", "/api/v1/situations", "");
     assert_eq!(st, 200, "{list}");

@@ -332,6 +332,63 @@ fn sync_imports_the_mirror_once_and_rejects_corrupt_files_by_name() {
     assert_eq!(indicators(&out, &tmp.path().join("again.csv")), synced);
 }
 
+/// `casus serve --events DIR --sync` fills an empty folder from the mirror in the background and
+/// the monitoring API answers from what it synced, without a restart.
+#[test]
+fn serve_sync_fills_the_folder_and_the_monitor_reads_it() {
+    use Serve::*;
+    let files = exports(&[Whole, Whole, Whole, Whole, Whole, Whole]);
+    let m = mirror(&files, Duration::ZERO);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("gdelt2");
+    std::fs::create_dir(&out).unwrap();
+    let stderr = tmp.path().join("stderr");
+    let (server, addr) = crate::serve::start(
+        &[
+            "--events",
+            s(&out),
+            "--monitor-from",
+            "2014-01-01",
+            "--monitor-to",
+            "2014-03-31",
+            "--sync",
+            "--sync-since",
+            "2014-01-01",
+            "--sync-base-url",
+            &m.url,
+        ],
+        &tmp.path().join("casus.db"),
+        &stderr,
+    );
+    // The first sync starts at once; wait (bounded) until the server says it landed.
+    let t = std::time::Instant::now();
+    while !std::fs::read_to_string(&stderr)
+        .unwrap_or_default()
+        .contains("files imported")
+    {
+        assert!(
+            t.elapsed() < Duration::from_secs(120),
+            "no sync in 2 minutes: {}",
+            std::fs::read_to_string(&stderr).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let log = std::fs::read_to_string(&stderr).unwrap();
+    assert!(log.contains(": 6 files imported, 0 rejected"), "{log}");
+    // Russia–Armenia is in the first export; its series is served from the synced folder.
+    let (st, body) = crate::serve::request(&addr, "GET", "/api/v1/monitor/RUS/ARM", "");
+    assert_eq!(st, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(v["points"].as_array().is_some_and(|p| !p.is_empty()), "{v}");
+    assert!(v["source"].as_str().unwrap().contains("gdelt2"), "{v}");
+    drop(server);
+    // Exactly the mirror's rows, once: the same indicators as importing its files directly.
+    assert_eq!(
+        indicators(&out, &tmp.path().join("synced.csv")),
+        direct(&files, tmp.path())
+    );
+}
+
 /// Start `casus args...`, SIGKILL it after `delay`, wait for it.
 fn kill_after(args: &[&str], delay: Duration) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_casus"))

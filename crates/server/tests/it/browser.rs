@@ -75,10 +75,7 @@ impl Driver {
         let base = format!("http://127.0.0.1:{port}");
         let t = Instant::now();
         while ureq::get(&format!("{base}/status")).call().is_err() {
-            assert!(
-                t.elapsed() < PATIENCE,
-                "chromedriver did not start"
-            );
+            assert!(t.elapsed() < PATIENCE, "chromedriver did not start");
             std::thread::sleep(Duration::from_millis(100));
         }
         let profile = tempfile::tempdir().unwrap();
